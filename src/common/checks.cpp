@@ -1,0 +1,53 @@
+#include "common/checks.hpp"
+
+#include <string>
+
+#include "common/limits.hpp"
+
+namespace sysdist {
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    char32_t cp = 0;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; }
+    else return false;
+    if (i + extra >= text.size()) return false;  // truncated sequence
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Reject overlong forms, surrogates and code points past U+10FFFF.
+    static constexpr char32_t min_for_length[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_for_length[extra] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::optional<Result> check_key(std::string_view key) {
+  if (key.empty()) return Result::fail(Outcome::invalid, "empty_key", "Key must not be empty");
+  if (key.size() > limits::max_key_bytes)
+    return Result::fail(Outcome::invalid, "key_too_long",
+                        "Key is " + std::to_string(key.size()) + " bytes; the limit is " +
+                            std::to_string(limits::max_key_bytes));
+  if (!is_valid_utf8(key)) return Result::fail(Outcome::invalid, "invalid_utf8", "Key is not valid UTF-8");
+  return std::nullopt;
+}
+
+std::optional<Result> check_value(std::string_view value) {
+  if (value.size() > limits::max_value_bytes)
+    return Result::fail(Outcome::invalid, "value_too_long",
+                        "Value is " + std::to_string(value.size()) + " bytes; the limit is " +
+                            std::to_string(limits::max_value_bytes));
+  if (!is_valid_utf8(value)) return Result::fail(Outcome::invalid, "invalid_utf8", "Value is not valid UTF-8");
+  return std::nullopt;
+}
+
+}  // namespace sysdist

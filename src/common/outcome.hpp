@@ -1,0 +1,31 @@
+// Outcome: what happened to one client request, as a value. Protocol code returns these;
+// http/reply is the one place that maps them to HTTP status codes.
+#pragma once
+#include <optional>
+#include <string>
+
+namespace sysdist {
+
+enum class Outcome {
+  applied,      // done (writes durable as the mode promises); reads found a value
+  not_found,    // read or delete of a key that holds no value
+  invalid,      // bad input: nothing was attempted
+  rejected,     // definitely not applied: conflict, no quorum, a participant voted no
+  unavailable,  // definitely not applied: this node cannot serve now (shutting down, no leader)
+  unknown,      // may or may not be applied: timed out after the protocol took the write
+};
+
+struct Result {
+  Outcome outcome = Outcome::applied;
+  std::string code;                  // machine-readable reason, e.g. "conflict"
+  std::string message;               // human-readable reason
+  std::optional<std::string> value;  // the value a read found
+
+  static Result ok() { return {}; }
+  static Result found(std::string v) { return {Outcome::applied, "", "", std::move(v)}; }
+  static Result fail(Outcome o, std::string code, std::string message) {
+    return {o, std::move(code), std::move(message), std::nullopt};
+  }
+};
+
+}  // namespace sysdist

@@ -1,0 +1,124 @@
+#include "http/router.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+#include <boost/url.hpp>
+#include <chrono>
+#include <iostream>
+
+#include "common/checks.hpp"
+#include "node/logging.hpp"
+
+namespace sysdist {
+
+namespace asio = boost::asio;
+
+namespace {
+HttpResponse method_not_allowed(const std::string& method, std::string_view allowed) {
+  return error_response(405, "method_not_allowed", method + " is not allowed here; use " + std::string(allowed));
+}
+}  // namespace
+
+asio::awaitable<HttpResponse> Router::handle(HttpRequest request) {
+  ++in_flight_;
+  const auto start = std::chrono::steady_clock::now();
+  std::string route_label = "unknown";
+  HttpResponse response;
+  try {
+    response = co_await route(request, route_label);
+  } catch (const std::exception& e) {
+    logger("http")->error("{} {} failed: {}", request.method, request.target, e.what());
+    response = error_response(500, "internal", e.what());
+  }
+  --in_flight_;
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  const auto labels = "route=\"" + route_label + "\",method=\"" + request.method + "\"";
+  metrics_.count("sysdist_http_requests_total", labels + ",status=\"" + std::to_string(response.status) + "\"");
+  metrics_.observe_seconds("sysdist_http_request_seconds", labels, took.count());
+  co_return response;
+}
+
+asio::awaitable<HttpResponse> Router::route(const HttpRequest& request, std::string& route_label) {
+  auto url = boost::urls::parse_origin_form(request.target);
+  if (!url) co_return error_response(400, "bad_url", "Malformed URL or percent-encoding: " + request.target);
+  std::vector<std::string> segments(url->segments().begin(), url->segments().end());
+  const auto& method = request.method;
+  const auto first = segments.empty() ? std::string() : segments[0];
+
+  if (first == "database") {
+    route_label = segments.size() == 3 ? "/database/:key/:val" : "/database/:key";
+    bool stale = false;
+    if (auto it = url->params().find("stale"); it != url->params().end()) stale = (*it).value == "true";
+    co_return co_await database(request, segments, stale);
+  }
+  if (segments == std::vector<std::string>{"health"}) {
+    route_label = "/health";
+    if (method != "GET") co_return method_not_allowed(method, "GET");
+    co_return HttpResponse{200, R"({"status":"ok"})"};
+  }
+  if (segments == std::vector<std::string>{"metrics"}) {
+    route_label = "/metrics";
+    if (method != "GET") co_return method_not_allowed(method, "GET");
+    co_return HttpResponse{200, metrics_.render(), "text/plain; version=0.0.4"};
+  }
+  // Everything below is admin or peer: the cluster secret guards it.
+  if (!config_.secret.empty() && request.secret != config_.secret)
+    co_return error_response(401, "unauthorized", "This route needs the cluster secret (X-Sys-Secret header)");
+  if (first == "admin" && segments.size() == 2) {
+    route_label = "/admin/" + segments[1];
+    if (segments[1] != "dump" && segments[1] != "clean" && segments[1] != "status") {
+      route_label = "unknown";
+      co_return error_response(404, "unknown_route", "No route " + request.target);
+    }
+    if (method != "GET") co_return method_not_allowed(method, "GET");
+    co_return admin(segments[1]);
+  }
+  route_label = "peer";
+  PeerRequest peer_request{method, request.target, request.body};
+  auto reply = co_await mode_.handle_peer(std::move(peer_request));
+  co_return HttpResponse{reply.status, std::move(reply.body)};
+}
+
+asio::awaitable<HttpResponse> Router::database(const HttpRequest& request, const std::vector<std::string>& segments,
+                                               bool stale) {
+  const auto& method = request.method;
+  if (segments.size() != 2 && segments.size() != 3)
+    co_return error_response(404, "unknown_route", "Use /database/:key or /database/:key/:val");
+  const bool with_value = segments.size() == 3;
+  if (with_value && method != "POST") co_return method_not_allowed(method, "POST");
+  if (!with_value && method != "GET" && method != "PUT" && method != "DELETE")
+    co_return method_not_allowed(method, "GET, PUT or DELETE");
+  const auto& key = segments[1];
+  if (auto bad = check_key(key)) co_return reply_for(*bad, 0, key);
+  if (shutting_down_) co_return error_response(503, "shutting_down", "This node is shutting down");
+
+  if (method == "GET") co_return reply_for(co_await mode_.get(key, stale), 200, key);
+  if (method == "DELETE") co_return reply_for(co_await mode_.remove(key), 200, key);
+  const auto& value = with_value ? segments[2] : request.body;
+  if (with_value && value.empty())
+    co_return error_response(400, "empty_value", "Value must not be empty in POST /database/:key/:val");
+  if (auto bad = check_value(value)) co_return reply_for(*bad, 0, key);
+  co_return reply_for(co_await mode_.put(key, value), 201, key);
+}
+
+HttpResponse Router::admin(const std::string& action) {
+  if (action == "dump") {
+    auto body = boost::json::serialize(mode_.dump());
+    std::cout << body << std::endl;  // the original printed the store on the node's console
+    return {200, body};
+  }
+  if (action == "clean") {
+    std::cout << std::string(25, '\n') << std::flush;
+    return {200, R"({"cleaned":true})"};
+  }
+  auto status = mode_.status();
+  status["node"] = config_.membership.self + 1;
+  status["address"] = config_.membership.me().address();
+  status["mode"] = config_.mode;
+  status["in_flight"] = in_flight_ - 1;  // not counting this request
+  status["shutting_down"] = shutting_down_;
+  if (add_status) add_status(status);
+  return {200, boost::json::serialize(status)};
+}
+
+}  // namespace sysdist

@@ -1,0 +1,42 @@
+// Router: maps one HTTP request to a response. Client routes (/database, /admin, /health,
+// /metrics) are served here on top of the Mode; every other path is a peer route and goes
+// to the mode. Parsing and input checks happen before anything is attempted, so bad input
+// changes nothing. Peer and admin routes require the cluster secret when one is set.
+// Also counts in-flight requests for graceful shutdown and /admin/status.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+
+#include "common/metrics.hpp"
+#include "http/reply.hpp"
+#include "node/config.hpp"
+#include "node/mode.hpp"
+
+namespace sysdist {
+
+class Router {
+ public:
+  Router(Mode& mode, const Config& config, Metrics& metrics) : mode_(mode), config_(config), metrics_(metrics) {}
+
+  boost::asio::awaitable<HttpResponse> handle(HttpRequest request);
+
+  // From now on client writes and reads answer 503; requests already running finish.
+  void start_shutdown() { shutting_down_ = true; }
+  std::size_t in_flight() const { return in_flight_; }
+  // Filled by the node: extra facts for /admin/status (e.g. open connections).
+  std::function<void(boost::json::object&)> add_status;
+
+ private:
+  boost::asio::awaitable<HttpResponse> route(const HttpRequest& request, std::string& route_label);
+  boost::asio::awaitable<HttpResponse> database(const HttpRequest& request, const std::vector<std::string>& segments,
+                                                bool stale);
+  HttpResponse admin(const std::string& action);
+
+  Mode& mode_;
+  const Config& config_;
+  Metrics& metrics_;
+  bool shutting_down_ = false;
+  std::size_t in_flight_ = 0;
+};
+
+}  // namespace sysdist

@@ -1,0 +1,124 @@
+#include "modes/ca/ca_mode.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+#include <boost/url.hpp>
+
+#include "common/checks.hpp"
+#include "common/limits.hpp"
+#include "node/logging.hpp"
+#include "peer/messages.hpp"
+
+namespace sysdist::ca {
+
+namespace asio = boost::asio;
+
+namespace {
+PeerReply json_reply(unsigned status, const boost::json::object& body) { return {status, boost::json::serialize(body)}; }
+PeerReply error_reply(unsigned status, std::string_view code, std::string_view message) {
+  return {status, error_body(code, message)};
+}
+PeerReply state_reply(const std::string& id, TxnState state) {
+  return {200, to_body(TxnStateMessage{id, state_name(state)})};
+}
+}  // namespace
+
+CaMode::CaMode(const ModeContext& context, StepHook hook)
+    : context_(context),
+      log_(logger("ca")),
+      participant_(context_, log_),
+      coordinator_(context_, participant_, log_, std::move(hook)) {}
+
+asio::awaitable<void> CaMode::start() {
+  auto in_doubt = participant_.recover();
+  co_await coordinator_.recover(in_doubt);
+  auto executor = co_await asio::this_coro::executor;
+  asio::co_spawn(executor, in_doubt_loop(), asio::bind_cancellation_slot(stop_signal_.slot(), log_failure("in-doubt loop")));
+}
+
+void CaMode::stop() { stop_signal_.emit(asio::cancellation_type::terminal); }
+
+asio::awaitable<void> CaMode::in_doubt_loop() {
+  asio::steady_timer tick(co_await asio::this_coro::executor);
+  for (;;) {
+    tick.expires_after(limits::in_doubt_scan_interval);
+    co_await tick.async_wait(asio::use_awaitable);
+    co_await participant_.resolve_in_doubt(2 * context_.config.rpc_timeout);
+  }
+}
+
+asio::awaitable<Result> CaMode::put(std::string key, std::string value) {
+  co_return co_await coordinator_.write(std::move(key), std::move(value));
+}
+
+asio::awaitable<Result> CaMode::remove(std::string key) {
+  if (!participant_.read(key)) co_return Result::fail(Outcome::not_found, "not_found", "");
+  co_return co_await coordinator_.write(std::move(key), std::nullopt);
+}
+
+asio::awaitable<Result> CaMode::get(std::string key, bool) {
+  auto value = participant_.read(key);  // CA reads are local
+  if (!value) co_return Result::fail(Outcome::not_found, "not_found", "");
+  co_return Result::found(std::move(*value));
+}
+
+asio::awaitable<PeerReply> CaMode::handle_peer(PeerRequest request) {
+  auto url = boost::urls::parse_origin_form(request.target);
+  if (!url) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
+  std::vector<std::string> path(url->segments().begin(), url->segments().end());
+  if (path.empty() || path[0] != "2pc") co_return error_reply(404, "unknown_route", "No route " + request.target);
+  const bool post = request.method == "POST";
+  if (path.size() == 2 && path[1] == "propose") {
+    if (!post) co_return error_reply(405, "method_not_allowed", "Use POST /2pc/propose");
+    co_return co_await propose(request.body);
+  }
+  if (path.size() == 3 && (path[1] == "commit" || path[1] == "rollback")) {
+    if (!post) co_return error_reply(405, "method_not_allowed", "Use POST /2pc/" + path[1] + "/:id");
+    co_return co_await decide(path[2], path[1] == "commit" ? TxnState::committed : TxnState::aborted);
+  }
+  if (path.size() == 3 && path[1] == "txn") {
+    if (request.method != "GET") co_return error_reply(405, "method_not_allowed", "Use GET /2pc/txn/:id");
+    auto state = co_await participant_.state_for_peer(path[2]);
+    co_return state_reply(path[2], state);
+  }
+  co_return error_reply(404, "unknown_route", "No route " + request.target);
+}
+
+asio::awaitable<PeerReply> CaMode::propose(const std::string& body) {
+  auto message = parse_message<ProposeMessage>(body, {"coordinator"});
+  if (!message)
+    co_return error_reply(400, "malformed_json", "Expected {\"id\": string, \"key\": string, \"val\": string or null}");
+  if (message->id.empty() || message->id.size() > limits::max_key_bytes || !is_valid_utf8(message->id))
+    co_return error_reply(400, "bad_id", "Transaction id must be 1 to 1024 bytes of UTF-8");
+  if (auto bad = check_key(message->key)) co_return error_reply(400, bad->code, bad->message);
+  if (message->val)
+    if (auto bad = check_value(*message->val)) co_return error_reply(400, bad->code, bad->message);
+  Txn txn{message->id, message->key, message->val, message->coordinator.value_or("")};
+  auto vote = co_await participant_.prepare(std::move(txn));
+  if (!vote.yes) co_return error_reply(409, "vote_no", vote.reason);
+  boost::json::object yes{{"id", message->id}, {"vote", "yes"}};
+  co_return json_reply(200, yes);
+}
+
+asio::awaitable<PeerReply> CaMode::decide(const std::string& id, TxnState decision) {
+  auto outcome = decision == TxnState::committed ? co_await participant_.commit(id) : co_await participant_.rollback(id);
+  if (!outcome) co_return error_reply(404, "unknown_transaction", "Transaction " + id + " is not prepared here");
+  if (*outcome != decision)
+    co_return error_reply(409, "already_decided", "Transaction " + id + " is already " + state_name(*outcome));
+  co_return state_reply(id, *outcome);
+}
+
+boost::json::object CaMode::status() const {
+  boost::json::object status;
+  status["prepared"] = participant_.prepared_view();
+  status["locked_keys"] = participant_.locks();
+  return status;
+}
+
+boost::json::object CaMode::dump() const {
+  boost::json::object data;
+  context_.store.for_each(Keyspace::data, [&](std::string_view key, std::string_view value) { data[key] = value; });
+  return data;
+}
+
+}  // namespace sysdist::ca

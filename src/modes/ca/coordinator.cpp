@@ -1,0 +1,109 @@
+#include "modes/ca/coordinator.hpp"
+
+#include <boost/asio.hpp>
+
+#include "modes/ca/vote_tally.hpp"
+#include "node/logging.hpp"
+#include "peer/fan_out.hpp"
+#include "peer/messages.hpp"
+
+namespace sysdist::ca {
+
+namespace asio = boost::asio;
+
+namespace {
+// The "error" text of a peer's JSON error reply, or the raw body.
+std::string error_message_in(const std::string& body) {
+  auto json = parse_json_object(body, {"error"});
+  if (json && json->as_object()["error"].is_string()) return std::string(json->as_object()["error"].as_string());
+  return body;
+}
+}  // namespace
+
+Coordinator::Coordinator(const ModeContext& context, Participant& local, std::shared_ptr<spdlog::logger> log,
+                         StepHook hook)
+    : context_(context), local_(local), log_(std::move(log)), hook_(std::move(hook)) {}
+
+asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::string> value) {
+  const auto& membership = context_.config.membership;
+  Txn txn{make_txn_id(membership.me().port, context_.incarnation, ++sequence_), key, value, membership.me().address()};
+  auto& metrics = context_.metrics;
+
+  // Phase 1, here first: the prepared record doubles as the coordinator's log entry.
+  auto own_vote = co_await local_.prepare(txn);
+  if (!own_vote.yes) {
+    metrics.count("sysdist_2pc_transactions_total", "outcome=\"conflict\"");
+    co_return Result::fail(Outcome::rejected, "conflict", own_vote.reason);
+  }
+  step("prepared");
+  log_->info("txn {}: PROPOSE {}='{}' to {} nodes", txn.id, key, value.value_or("<delete>"), membership.size() - 1);
+  const ProposeMessage propose{txn.id, key, value, txn.coordinator};
+  const PeerRequest request{"POST", "/2pc/propose", to_body(propose)};
+  auto is_no = [](const PeerResult& r) { return r.answered() && !r.answered_ok(); };
+  const auto peers = membership.others();
+  auto replies = co_await call_all(context_.transport, peers, request, context_.config.rpc_timeout, is_no);
+  step("voted");
+
+  VoteTally tally(membership.size());
+  tally.record(membership.me().address(), Vote::yes);
+  std::vector<std::size_t> yes_voters, others;
+  for (std::size_t i = 0; i < peers.size(); ++i) {
+    const auto& who = membership.members[peers[i]].address();
+    const auto& r = replies[i];
+    if (r.answered_ok()) tally.record(who, Vote::yes), yes_voters.push_back(peers[i]);
+    else if (r.answered()) tally.record(who, Vote::no, error_message_in(r.reply.body)), others.push_back(peers[i]);
+    else tally.record(who, Vote::missing), others.push_back(peers[i]);
+  }
+
+  if (!tally.all_yes()) {
+    log_->warn("txn {}: ABORT ({})", txn.id, tally.explain());
+    co_await local_.rollback(txn.id);
+    step("decided");
+    // Yes-voters hold the key locked: release them before answering. The others get the
+    // rollback in the background (they may be unreachable; they can also ask later).
+    co_await send_decision(txn.id, TxnState::aborted, yes_voters);
+    auto executor = co_await asio::this_coro::executor;
+    asio::co_spawn(executor, send_decision(txn.id, TxnState::aborted, others), log_failure("rollback " + txn.id));
+    metrics.count("sysdist_2pc_transactions_total", "outcome=\"aborted\"");
+    co_return Result::fail(Outcome::rejected, tally.any_no() ? "conflict" : "participant_unreachable",
+                           "Transaction " + txn.id + " aborted: " + tally.explain());
+  }
+
+  // The decision is durable here, with the value, before any participant hears of it.
+  auto decided = co_await local_.commit(txn.id);
+  step("decided");
+  if (decided != TxnState::committed) {  // rolled back by hand (bin/rollback.sh) meanwhile
+    co_await send_decision(txn.id, TxnState::aborted, peers);
+    metrics.count("sysdist_2pc_transactions_total", "outcome=\"aborted\"");
+    co_return Result::fail(Outcome::rejected, "aborted", "Transaction " + txn.id + " was rolled back meanwhile");
+  }
+  log_->info("txn {}: COMMIT (all {} voted yes)", txn.id, membership.size());
+  co_await send_decision(txn.id, TxnState::committed, peers);
+  metrics.count("sysdist_2pc_transactions_total", "outcome=\"committed\"");
+  co_return Result::ok();
+}
+
+asio::awaitable<void> Coordinator::send_decision(const std::string& id, TxnState decision,
+                                                 std::vector<std::size_t> peers) {
+  const auto action = decision == TxnState::committed ? "commit" : "rollback";
+  const PeerRequest request{"POST", std::string("/2pc/") + action + "/" + id, ""};
+  auto acks = co_await call_all(context_.transport, peers, request, context_.config.rpc_timeout);
+  for (std::size_t i = 0; i < peers.size(); ++i)
+    if (!acks[i].answered_ok())
+      log_->warn("txn {}: {} not acknowledged by {}; it will ask when in doubt", id, action,
+                 context_.config.membership.members[peers[i]].address());
+}
+
+asio::awaitable<void> Coordinator::recover(const std::vector<Txn>& in_doubt) {
+  const auto self = context_.config.membership.me().address();
+  for (const auto& txn : in_doubt) {
+    if (txn.coordinator != self) continue;
+    log_->warn("txn {}: coordinated here and never decided before the restart: ABORT", txn.id);
+    co_await local_.rollback(txn.id);
+    auto executor = co_await asio::this_coro::executor;
+    asio::co_spawn(executor, send_decision(txn.id, TxnState::aborted, context_.config.membership.others()),
+                   log_failure("rollback " + txn.id));
+  }
+}
+
+}  // namespace sysdist::ca

@@ -1,0 +1,45 @@
+// Coordinator: runs a client write as a two-phase-commit transaction over every node.
+//
+//   phase 1  prepare locally (the prepared record is also the coordinator's log), then
+//            propose to every other node in parallel; a "no" cancels the round at once
+//   decide   all yes: commit locally -- the durable COMMIT decision, with the value --
+//            before anyone hears of it; otherwise roll back locally (presumed abort)
+//   phase 2  send the decision; answer the client 201 (commit) or 422 (abort)
+// A participant that misses phase 2 resolves its doubt by asking (see Participant).
+// A coordinator that restarts aborts every transaction it had not decided (recover()).
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <spdlog/logger.h>
+
+#include "modes/ca/participant.hpp"
+
+namespace sysdist::ca {
+
+// Called at each named step of a transaction ("prepared", "voted", "decided"); tests use
+// it to crash the node exactly there.
+using StepHook = std::function<void(std::string_view step)>;
+
+class Coordinator {
+ public:
+  Coordinator(const ModeContext& context, Participant& local, std::shared_ptr<spdlog::logger> log, StepHook hook);
+
+  // value nullopt deletes the key.
+  boost::asio::awaitable<Result> write(std::string key, std::optional<std::string> value);
+  // After a restart: abort what this node coordinated but never decided.
+  boost::asio::awaitable<void> recover(const std::vector<Txn>& in_doubt);
+
+ private:
+  boost::asio::awaitable<void> send_decision(const std::string& id, TxnState decision, std::vector<std::size_t> peers);
+  void step(std::string_view name) const {
+    if (hook_) hook_(name);
+  }
+
+  const ModeContext& context_;
+  Participant& local_;
+  std::shared_ptr<spdlog::logger> log_;
+  StepHook hook_;
+  std::uint64_t sequence_ = 0;
+};
+
+}  // namespace sysdist::ca

@@ -1,0 +1,171 @@
+#include "modes/ca/participant.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+
+#include "peer/fan_out.hpp"
+#include "peer/messages.hpp"
+
+namespace sysdist::ca {
+
+namespace asio = boost::asio;
+using std::chrono::steady_clock;
+
+namespace {
+Batch record_batch(const Txn& txn) { return Batch{{Keyspace::txn, txn.id, encode(txn)}}; }
+
+long long age_ms(steady_clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - since).count();
+}
+}  // namespace
+
+Participant::Participant(const ModeContext& context, std::shared_ptr<spdlog::logger> log)
+    : context_(context), log_(std::move(log)) {}
+
+std::vector<Txn> Participant::recover() {
+  std::vector<Txn> in_doubt;
+  context_.store.for_each(Keyspace::txn, [&](std::string_view, std::string_view record) {
+    auto txn = decode(record);
+    if (!txn || txn->state != TxnState::prepared) return;
+    locks_.try_lock(txn->key, txn->id);
+    prepared_[txn->id] = Prepared{*txn, steady_clock::now()};
+    in_doubt.push_back(*txn);
+  });
+  for (const auto& txn : in_doubt)
+    log_->warn("txn {}: found prepared after restart (key {}), in doubt until decided", txn.id, txn.key);
+  return in_doubt;
+}
+
+std::optional<TxnState> Participant::recorded_state(const std::string& id) const {
+  if (auto it = prepared_.find(id); it != prepared_.end()) return TxnState::prepared;
+  if (auto record = context_.store.get(Keyspace::txn, id))
+    if (auto txn = decode(*record)) return txn->state;
+  return std::nullopt;
+}
+
+asio::awaitable<VoteResult> Participant::prepare(Txn txn) {
+  if (auto state = recorded_state(txn.id)) {  // a repeated proposal gets the same answer
+    if (*state == TxnState::aborted) co_return VoteResult{false, "transaction " + txn.id + " was aborted"};
+    co_return VoteResult{true, ""};
+  }
+  if (!locks_.try_lock(txn.key, txn.id)) {
+    auto holder = locks_.holder(txn.key).value_or("?");
+    log_->info("txn {}: vote NO, key '{}' is locked by txn {}", txn.id, txn.key, holder);
+    co_return VoteResult{false, "key '" + txn.key + "' is locked by transaction " + holder};
+  }
+  txn.state = TxnState::prepared;
+  prepared_[txn.id] = Prepared{txn, steady_clock::now()};
+  auto batch = record_batch(txn);
+  co_await context_.store.commit(std::move(batch));
+  if (!prepared_.contains(txn.id))  // rolled back while the record was being written
+    co_return VoteResult{false, "transaction " + txn.id + " was aborted"};
+  log_->info("txn {}: prepared {}='{}' (coordinator {}), vote YES", txn.id, txn.key, txn.value.value_or("<delete>"),
+             txn.coordinator.empty() ? "none: hand-made" : txn.coordinator);
+  co_return VoteResult{true, ""};
+}
+
+asio::awaitable<Decided> Participant::commit(const std::string& id) { co_return co_await decide(id, TxnState::committed); }
+asio::awaitable<Decided> Participant::rollback(const std::string& id) { co_return co_await decide(id, TxnState::aborted); }
+
+asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState decision) {
+  auto it = prepared_.find(id);
+  if (it == prepared_.end()) {
+    auto recorded = recorded_state(id);
+    if (recorded || decision == TxnState::committed) co_return recorded;  // decided before, or nothing to commit
+    Txn unknown{id, "", std::nullopt, "", TxnState::aborted};  // so a late proposal votes no
+    auto batch = record_batch(unknown);
+    co_await context_.store.commit(std::move(batch));
+    co_return TxnState::aborted;
+  }
+  if (it->second.deciding) co_return decision;  // the same decision is already being written
+  it->second.deciding = true;
+  Txn txn = it->second.txn;
+  txn.state = decision;
+  Batch batch;
+  if (decision == TxnState::committed) batch.push_back({Keyspace::data, txn.key, txn.value});
+  txn.value.reset();  // decided records keep no value
+  batch.push_back({Keyspace::txn, txn.id, encode(txn)});
+  co_await context_.store.commit(std::move(batch));
+  prepared_.erase(id);
+  locks_.unlock(txn.key, id);
+  log_->info("txn {}: {} key '{}'", id, decision == TxnState::committed ? "COMMITTED" : "ROLLED BACK", txn.key);
+  co_return decision;
+}
+
+asio::awaitable<TxnState> Participant::state_for_peer(const std::string& id) {
+  if (auto state = recorded_state(id)) co_return *state;
+  auto decided = co_await decide(id, TxnState::aborted);
+  co_return decided.value_or(TxnState::aborted);
+}
+
+asio::awaitable<void> Participant::resolve_in_doubt(std::chrono::milliseconds min_age) {
+  std::vector<Prepared> doubtful;
+  for (const auto& [id, p] : prepared_)
+    if (!p.deciding && steady_clock::now() - p.since >= min_age) doubtful.push_back(p);
+  const auto self = context_.config.membership.me().address();
+  for (const auto& p : doubtful) {
+    const auto& txn = p.txn;
+    if (!prepared_.contains(txn.id) || txn.coordinator == self) continue;  // decided, or our own flow decides
+    if (txn.coordinator.empty()) {
+      if (steady_clock::now() - p.since < context_.config.in_doubt_timeout) continue;
+      log_->warn("txn {}: hand-made proposal got no commit or rollback in {} ms, aborting", txn.id,
+                 context_.config.in_doubt_timeout.count());
+      co_await rollback(txn.id);
+      continue;
+    }
+    auto outcome = co_await ask_peers(txn);
+    if (!outcome) {
+      log_->warn("txn {}: still in doubt after {} ms (no node knows the decision yet)", txn.id, age_ms(p.since));
+      continue;
+    }
+    log_->info("txn {}: learned the decision while in doubt: {}", txn.id, state_name(*outcome));
+    co_await decide(txn.id, *outcome);
+  }
+}
+
+// Asks the coordinator, then (cooperative termination) every other participant.
+asio::awaitable<std::optional<TxnState>> Participant::ask_peers(const Txn& txn) {
+  const auto& membership = context_.config.membership;
+  const PeerRequest question{"GET", "/2pc/txn/" + txn.id, ""};
+  auto decision_in = [](const PeerResult& r) -> std::optional<TxnState> {
+    if (!r.answered_ok()) return std::nullopt;
+    auto message = parse_message<TxnStateMessage>(r.reply.body);
+    if (!message) return std::nullopt;
+    auto state = parse_state(message->state);
+    if (state == TxnState::prepared) return std::nullopt;
+    return state;
+  };
+  const auto coordinator = membership.find(txn.coordinator);
+  std::vector<std::size_t> others;
+  for (auto peer : membership.others())
+    if (peer != coordinator) others.push_back(peer);
+  if (coordinator < membership.size()) {
+    auto answer = co_await context_.transport.call(coordinator, question, context_.config.rpc_timeout);
+    if (answer.answered_ok()) co_return decision_in(answer);  // it knows, or is still deciding
+    log_->info("txn {}: coordinator {} unreachable, asking the other participants", txn.id, txn.coordinator);
+  }
+  auto decides = [&](const PeerResult& r) { return decision_in(r).has_value(); };
+  auto answers = co_await call_all(context_.transport, others, question, context_.config.rpc_timeout, decides);
+  for (const auto& answer : answers)
+    if (auto state = decision_in(answer)) co_return state;
+  co_return std::nullopt;
+}
+
+std::optional<std::string> Participant::read(const std::string& key) const {
+  return context_.store.get(Keyspace::data, key);
+}
+
+boost::json::array Participant::prepared_view() const {
+  boost::json::array view;
+  for (const auto& [id, p] : prepared_) {
+    boost::json::object entry;
+    entry["id"] = id;
+    entry["key"] = p.txn.key;
+    entry["coordinator"] = p.txn.coordinator;
+    entry["age_ms"] = age_ms(p.since);
+    view.push_back(std::move(entry));
+  }
+  return view;
+}
+
+}  // namespace sysdist::ca

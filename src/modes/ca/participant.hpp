@@ -1,0 +1,71 @@
+// Participant: one node's side of two-phase commit, for transactions it coordinates too.
+//
+// Order of persistence (persist before you promise):
+//   prepare:  lock the key, write the prepared record (fsync), then vote yes.
+//   commit:   write the committed record and the value in one batch (fsync), then unlock.
+//   rollback: write the aborted record (fsync), then unlock.
+// A question about a transaction this node never saw records it aborted first, so a late
+// proposal for it votes no: that is what makes "unknown" a safe answer for cooperative
+// termination and presumed abort.
+//
+// Transactions left prepared (in doubt) are resolved by resolve_in_doubt(): ask the
+// coordinator; failing that, the other participants; a hand-made proposal (no coordinator)
+// aborts after the in-doubt timeout.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <spdlog/logger.h>
+
+#include "modes/ca/lock_table.hpp"
+#include "modes/ca/txn.hpp"
+#include "node/mode.hpp"
+
+namespace sysdist::ca {
+
+struct VoteResult {
+  bool yes = false;
+  std::string reason;  // why not
+};
+
+// What a commit or rollback request found: the transaction's state afterwards, or none.
+using Decided = std::optional<TxnState>;
+
+class Participant {
+ public:
+  Participant(const ModeContext& context, std::shared_ptr<spdlog::logger> log);
+
+  // Re-takes the locks of transactions left prepared by the previous run; returns them.
+  std::vector<Txn> recover();
+
+  boost::asio::awaitable<VoteResult> prepare(Txn txn);
+  boost::asio::awaitable<Decided> commit(const std::string& id);
+  boost::asio::awaitable<Decided> rollback(const std::string& id);
+  // The state, for a peer resolving its doubt; unknown ids are recorded aborted first.
+  boost::asio::awaitable<TxnState> state_for_peer(const std::string& id);
+
+  // One pass over the transactions in doubt for at least `min_age`.
+  boost::asio::awaitable<void> resolve_in_doubt(std::chrono::milliseconds min_age);
+
+  std::optional<std::string> read(const std::string& key) const;
+  boost::json::array prepared_view() const;
+  std::size_t locks() const { return locks_.size(); }
+
+ private:
+  struct Prepared {
+    Txn txn;
+    std::chrono::steady_clock::time_point since;
+    bool deciding = false;  // a commit or rollback is being written
+  };
+  std::optional<TxnState> recorded_state(const std::string& id) const;
+  boost::asio::awaitable<Decided> decide(const std::string& id, TxnState decision);
+  boost::asio::awaitable<std::optional<TxnState>> ask_peers(const Txn& txn);
+
+  const ModeContext& context_;
+  std::shared_ptr<spdlog::logger> log_;
+  LockTable locks_;
+  std::map<std::string, Prepared> prepared_;  // by transaction id
+};
+
+}  // namespace sysdist::ca

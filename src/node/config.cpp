@@ -1,0 +1,132 @@
+#include "node/config.hpp"
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <map>
+#include <sstream>
+
+namespace sysdist {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// Environment variable -> option name. MODE is the original's; the rest are sysdist's own.
+const std::map<std::string, std::string> environment_names = {
+    {"MODE", "mode"},
+    {"SYSDIST_PEERS", "peers"},
+    {"SYSDIST_HOST", "host"},
+    {"SYSDIST_DATA_DIR", "data-dir"},
+    {"SYSDIST_LOG_LEVEL", "log-level"},
+    {"SYSDIST_SECRET", "secret"},
+    {"SYSDIST_RPC_TIMEOUT_MS", "rpc-timeout-ms"},
+    {"SYSDIST_IN_DOUBT_TIMEOUT_MS", "in-doubt-timeout-ms"},
+    {"SYSDIST_SLOW_STORAGE_MS", "slow-storage-ms"},
+    {"SYSDIST_REPLICAS", "replicas"},
+    {"SYSDIST_READ_QUORUM", "read-quorum"},
+    {"SYSDIST_WRITE_QUORUM", "write-quorum"},
+};
+
+std::optional<Member> parse_member(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  try {
+    const auto port = std::stoul(text.substr(colon + 1));
+    if (port == 0 || port > 65535) return std::nullopt;
+    return Member{text.substr(0, colon), static_cast<unsigned short>(port)};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+ParsedConfig fail(const std::string& message) { return {std::nullopt, 2, "sysdist: " + message}; }
+
+}  // namespace
+
+ParsedConfig parse_config(int argc, const char* const* argv) {
+  Config c;
+  std::string peers;
+  long rpc_ms = 0, in_doubt_ms = 0, slow_ms = 0;
+  po::options_description options("Usage: sysdist PORT [options]   (port 300x is node x on 127.0.0.x)\nOptions");
+  // clang-format off
+  options.add_options()
+    ("help,h", "print this help")
+    ("port", po::value<unsigned short>(&c.port), "HTTP port; also picks this node in the membership")
+    ("mode", po::value(&c.mode)->default_value("CA"), "CA (alias AC), AP or CP  [env MODE]")
+    ("peers", po::value(&peers), "whole membership as host:port,... in node order (default 127.0.0.1:3001 ... 127.0.0.5:3005)  [env SYSDIST_PEERS]")
+    ("host", po::value(&c.host), "bind address (default: this node's host in the membership)  [env SYSDIST_HOST]")
+    ("data-dir", po::value(&c.data_dir), "storage directory (default ./data/PORT)  [env SYSDIST_DATA_DIR]")
+    ("log-level", po::value(&c.log_level)->default_value("info"), "trace, debug, info, warn, error  [env SYSDIST_LOG_LEVEL]")
+    ("secret", po::value(&c.secret), "cluster secret required on peer and admin routes  [env SYSDIST_SECRET]")
+    ("rpc-timeout-ms", po::value(&rpc_ms)->default_value(1000), "deadline of every peer call  [env SYSDIST_RPC_TIMEOUT_MS]")
+    ("in-doubt-timeout-ms", po::value(&in_doubt_ms)->default_value(60000), "CA: a proposal with no coordinator aborts after this  [env SYSDIST_IN_DOUBT_TIMEOUT_MS]")
+    ("slow-storage-ms", po::value(&slow_ms)->default_value(0), "demo knob: added latency of every disk write  [env SYSDIST_SLOW_STORAGE_MS]")
+    ("replicas", po::value(&c.replicas)->default_value(3), "AP: replicas per key (N)  [env SYSDIST_REPLICAS]")
+    ("read-quorum", po::value(&c.read_quorum)->default_value(2), "AP: replies a read waits for (R)  [env SYSDIST_READ_QUORUM]")
+    ("write-quorum", po::value(&c.write_quorum)->default_value(2), "AP: acknowledgements a write waits for (W)  [env SYSDIST_WRITE_QUORUM]");
+  // clang-format on
+  po::positional_options_description positional;
+  positional.add("port", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), vm);
+    po::store(po::parse_environment(options, [](const std::string& name) {
+                auto it = environment_names.find(name);
+                return it == environment_names.end() ? std::string() : it->second;
+              }),
+              vm);
+    if (vm.count("help")) {
+      std::ostringstream text;
+      text << options;
+      return {std::nullopt, 0, text.str()};
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return fail(std::string(e.what()) + " (see sysdist --help)");
+  }
+
+  if (!vm.count("port")) return fail("missing PORT (e.g. sysdist 3001; see sysdist --help)");
+  std::transform(c.mode.begin(), c.mode.end(), c.mode.begin(), ::toupper);
+  if (c.mode == "AC") c.mode = "CA";
+  if (c.mode != "CA" && c.mode != "AP" && c.mode != "CP") return fail("unknown mode '" + c.mode + "': use CA, AP or CP");
+  if (rpc_ms <= 0 || in_doubt_ms <= 0 || slow_ms < 0) return fail("timeouts must be positive");
+  c.rpc_timeout = std::chrono::milliseconds(rpc_ms);
+  c.in_doubt_timeout = std::chrono::milliseconds(in_doubt_ms);
+  c.slow_storage = std::chrono::milliseconds(slow_ms);
+
+  if (peers.empty()) {
+    for (int x = 1; x <= 5; ++x)
+      c.membership.members.push_back({"127.0.0." + std::to_string(x), static_cast<unsigned short>(3000 + x)});
+  } else {
+    std::istringstream list(peers);
+    for (std::string item; std::getline(list, item, ',');) {
+      auto member = parse_member(item);
+      if (!member) return fail("bad --peers entry '" + item + "': expected host:port");
+      c.membership.members.push_back(*member);
+    }
+  }
+  // The node finds itself by port, and by host too when the host is given or ports repeat.
+  std::size_t found = c.membership.size(), matches = 0;
+  for (std::size_t i = 0; i < c.membership.size(); ++i) {
+    const auto& m = c.membership.members[i];
+    if (m.port == c.port && (c.host.empty() || m.host == c.host)) found = i, ++matches;
+  }
+  if (matches != 1)
+    return fail("port " + std::to_string(c.port) + (matches ? " matches several members" : " is not in the membership") +
+                " (members: " + (peers.empty() ? "127.0.0.1:3001 ... 127.0.0.5:3005" : peers) + "; use --peers/--host)");
+  c.membership.self = found;
+  if (c.host.empty()) c.host = c.membership.me().host;
+  if (c.data_dir.empty()) c.data_dir = "./data/" + std::to_string(c.port);
+
+  const int members = static_cast<int>(c.membership.size());
+  if (c.replicas < 1 || c.replicas > members)
+    return fail("--replicas (N) must be between 1 and the number of members (" + std::to_string(members) + ")");
+  if (c.read_quorum < 1 || c.read_quorum > c.replicas) return fail("--read-quorum (R) must be between 1 and N");
+  if (c.write_quorum < 1 || c.write_quorum > c.replicas) return fail("--write-quorum (W) must be between 1 and N");
+  static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels))
+    return fail("unknown log level '" + c.log_level + "'");
+  return {c, 0, ""};
+}
+
+}  // namespace sysdist

@@ -1,0 +1,38 @@
+// Config: every option of a node (SPEC section 1), from flags and environment variables
+// (a flag wins over its variable). parse_config() validates everything up front so a bad
+// setting stops the node at start with a clear message, never later.
+#pragma once
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "common/membership.hpp"
+
+namespace sysdist {
+
+struct Config {
+  std::string mode = "CA";  // CA, AP or CP (AC is accepted for CA)
+  Membership membership;    // the whole cluster in node order; membership.self is this node
+  std::string host;         // address the HTTP server binds
+  unsigned short port = 0;
+  std::string data_dir;
+  std::string log_level = "info";
+  std::string secret;  // cluster secret for peer and admin routes; empty: no check
+  std::chrono::milliseconds rpc_timeout{1000};
+  std::chrono::milliseconds in_doubt_timeout{60000};
+  std::chrono::milliseconds slow_storage{0};
+  // AP mode's replication factor and quorums.
+  int replicas = 3;
+  int read_quorum = 2;
+  int write_quorum = 2;
+};
+
+struct ParsedConfig {
+  std::optional<Config> config;  // set when the node should run
+  int exit_code = 0;             // otherwise exit with this, after printing `message`
+  std::string message;
+};
+
+ParsedConfig parse_config(int argc, const char* const* argv);
+
+}  // namespace sysdist

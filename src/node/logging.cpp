@@ -1,0 +1,39 @@
+#include "node/logging.hpp"
+
+#include <boost/system/system_error.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace sysdist {
+
+namespace {
+std::string pattern = "%H:%M:%S.%e %^%-5l%$ [%n] %v";
+}
+
+void setup_logging(const std::string& level, const std::string& node_label) {
+  spdlog::set_level(spdlog::level::from_str(level));
+  pattern = "%H:%M:%S.%e " + node_label + " %^%-5l%$ [%n] %v";
+  spdlog::set_pattern(pattern);
+}
+
+std::shared_ptr<spdlog::logger> logger(const std::string& component) {
+  if (auto existing = spdlog::get(component)) return existing;
+  auto created = spdlog::stdout_color_mt(component);
+  created->set_pattern(pattern);
+  created->set_level(spdlog::get_level());
+  return created;
+}
+
+void LogFailure::operator()(std::exception_ptr failure) const {
+  if (!failure) return;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const boost::system::system_error& e) {
+    if (e.code() == boost::system::errc::operation_canceled) return;  // shutdown or cancel: expected
+    logger("node")->error("{} failed: {}", what, e.what());
+  } catch (const std::exception& e) {
+    logger("node")->error("{} failed: {}", what, e.what());
+  }
+}
+
+}  // namespace sysdist

@@ -1,0 +1,26 @@
+// Logging: one named spdlog logger per component ("node", "http", "peer", "storage", "ca"),
+// all printing to stdout in one pattern so five tmux panes read like the original's console.
+// log_failure() is the completion handler for every co_spawn: an escaping exception is
+// logged, never silently dropped.
+#pragma once
+#include <exception>
+#include <memory>
+#include <string>
+
+#include <spdlog/logger.h>
+
+namespace sysdist {
+
+// Sets the level and the pattern; `node_label` (e.g. "3001") starts every line.
+void setup_logging(const std::string& level, const std::string& node_label);
+std::shared_ptr<spdlog::logger> logger(const std::string& component);
+
+struct LogFailure {
+  std::string what;
+  void operator()(std::exception_ptr failure) const;
+  template <class T>
+  void operator()(std::exception_ptr failure, const T&) const { (*this)(failure); }
+};
+inline LogFailure log_failure(std::string what) { return LogFailure{std::move(what)}; }
+
+}  // namespace sysdist

@@ -1,0 +1,13 @@
+#include <stdexcept>
+
+#include "modes/ca/ca_mode.hpp"
+#include "node/mode.hpp"
+
+namespace sysdist {
+
+std::unique_ptr<Mode> make_mode(const ModeContext& context) {
+  if (context.config.mode == "CA") return std::make_unique<ca::CaMode>(context);
+  throw std::runtime_error("mode " + context.config.mode + " is not built yet (see the open issues); use MODE=CA");
+}
+
+}  // namespace sysdist

@@ -1,0 +1,51 @@
+// Mode: what a replication protocol (CA, AP, CP) offers the node. The router calls it for
+// client operations and hands it every peer route; the node starts and stops it.
+// All calls run on the node's one event-loop thread.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/metrics.hpp"
+#include "common/outcome.hpp"
+#include "node/config.hpp"
+#include "peer/transport.hpp"
+#include "storage/store.hpp"
+
+namespace sysdist {
+
+// What a mode is built from; everything outlives the mode.
+struct ModeContext {
+  const Config& config;
+  Store& store;
+  Transport& transport;
+  Metrics& metrics;
+  std::uint64_t incarnation;  // bumped at every start of this node (unique ids across restarts)
+};
+
+class Mode {
+ public:
+  virtual ~Mode() = default;
+  // Recovers from the store and starts background work; the node serves after it returns.
+  virtual boost::asio::awaitable<void> start() = 0;
+  // Stops background work (graceful shutdown); in-flight client requests may still finish.
+  virtual void stop() = 0;
+
+  virtual boost::asio::awaitable<Result> put(std::string key, std::string value) = 0;
+  virtual boost::asio::awaitable<Result> remove(std::string key) = 0;
+  virtual boost::asio::awaitable<Result> get(std::string key, bool stale) = 0;
+
+  // A request on a route that is not a client route (e.g. /2pc/propose). Unknown paths
+  // get 404, malformed bodies 400, each with the JSON error shape.
+  virtual boost::asio::awaitable<PeerReply> handle_peer(PeerRequest request) = 0;
+
+  virtual boost::json::object status() const = 0;
+  // The node's whole local store, key -> value.
+  virtual boost::json::object dump() const = 0;
+};
+
+std::unique_ptr<Mode> make_mode(const ModeContext& context);
+
+}  // namespace sysdist

@@ -1,0 +1,99 @@
+#include "node/node.hpp"
+
+#include <boost/asio.hpp>
+
+#include "common/limits.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "node/logging.hpp"
+#include "node/mode.hpp"
+#include "peer/http_transport.hpp"
+#include "storage/rocksdb_store.hpp"
+
+namespace sysdist {
+
+namespace asio = boost::asio;
+
+namespace {
+// Reads, bumps and durably stores this node's incarnation number.
+std::uint64_t next_incarnation(asio::io_context& io, Store& store) {
+  std::uint64_t incarnation = 1;
+  if (auto stored = store.get(Keyspace::meta, "incarnation")) incarnation = std::stoull(*stored) + 1;
+  Batch batch{{Keyspace::meta, "incarnation", std::to_string(incarnation)}};
+  asio::co_spawn(io, store.commit(std::move(batch)), log_failure("incarnation"));
+  io.run();
+  io.restart();
+  return incarnation;
+}
+}  // namespace
+
+int Node::run() {
+  setup_logging(config_.log_level, std::to_string(config_.port));
+  auto log = logger("node");
+  asio::io_context io(1);
+  Metrics metrics;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Mode> mode;
+  try {
+    store = std::make_unique<RocksdbStore>(config_.data_dir, metrics, config_.slow_storage);
+  } catch (const std::exception& e) {
+    log->critical("{}", e.what());
+    return 1;
+  }
+  const auto incarnation = next_incarnation(io, *store);
+  auto transport = make_http_transport(io.get_executor(), config_.membership, config_.secret, metrics);
+  try {
+    mode = make_mode(ModeContext{config_, *store, *transport, metrics, incarnation});
+  } catch (const std::exception& e) {
+    log->critical("{}", e.what());
+    return 2;
+  }
+  Router router(*mode, config_, metrics);
+  std::unique_ptr<HttpServer> server;
+  int exit_code = 0;
+
+  auto startup = [&]() -> asio::awaitable<void> {
+    co_await mode->start();
+    try {
+      server = start_http_server(io.get_executor(), config_.host, config_.port, router);
+    } catch (const std::exception& e) {
+      log->critical("cannot listen on {}:{}: {}", config_.host, config_.port, e.what());
+      exit_code = 1;
+      io.stop();
+      co_return;
+    }
+    router.add_status = [&server](boost::json::object& status) { status["connections"] = server->open_connections(); };
+    log->info("node {} serving {} mode on {}:{} (data {}, incarnation {})", config_.membership.self + 1, config_.mode,
+              config_.host, config_.port, config_.data_dir, incarnation);
+  };
+  auto shutdown = [&]() -> asio::awaitable<void> {
+    log->info("shutting down: no new requests, finishing {} in flight", router.in_flight());
+    if (server) server->stop_accepting();
+    router.start_shutdown();
+    const auto give_up = std::chrono::steady_clock::now() + limits::shutdown_drain;
+    asio::steady_timer tick(io);
+    while (router.in_flight() > 0 && std::chrono::steady_clock::now() < give_up) {
+      tick.expires_after(std::chrono::milliseconds(20));
+      co_await tick.async_wait(asio::use_awaitable);
+    }
+    mode->stop();
+    io.stop();
+  };
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    signals.async_wait([&](boost::system::error_code ec2, int) { if (!ec2) io.stop(); });  // second signal: now
+    asio::co_spawn(io, shutdown, log_failure("shutdown"));
+  });
+  asio::co_spawn(io, startup, log_failure("startup"));
+  io.run();
+  server.reset();
+  mode.reset();
+  transport.reset();
+  store.reset();  // writes everything still queued, then closes
+  log->info("stopped");
+  return exit_code;
+}
+
+}  // namespace sysdist

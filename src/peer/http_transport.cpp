@@ -1,0 +1,126 @@
+#include "peer/http_transport.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/limits.hpp"
+
+namespace sysdist {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+class HttpTransport final : public Transport {
+ public:
+  HttpTransport(asio::any_io_executor executor, const Membership& membership, std::string secret, Metrics& metrics)
+      : executor_(std::move(executor)), secret_(std::move(secret)), metrics_(metrics), idle_(membership.size()) {
+    tcp::resolver resolver(executor_);
+    for (const auto& member : membership.members)
+      endpoints_.push_back(*resolver.resolve(member.host, std::to_string(member.port)).begin());
+    const auto own = endpoints_[membership.self].endpoint().address();
+    if (!own.is_unspecified()) bind_address_ = own;
+  }
+
+  asio::awaitable<PeerResult> call(std::size_t peer, PeerRequest request, std::chrono::milliseconds timeout) override {
+    auto result = co_await call_with_retry(peer, request, timeout);
+    metrics_.count("sysdist_peer_calls_total",
+                   "peer=\"" + std::to_string(peer + 1) + "\",outcome=\"" + outcome_label(result) + "\"");
+    co_return result;
+  }
+
+ private:
+  using Stream = std::unique_ptr<beast::tcp_stream>;
+
+  static std::string outcome_label(const PeerResult& r) {
+    if (r.answered()) return std::to_string(r.reply.status);
+    if (r.error == beast::error::timeout) return "timeout";
+    if (r.error == asio::error::operation_aborted) return "cancelled";
+    return "unreachable";
+  }
+
+  asio::awaitable<PeerResult> call_with_retry(std::size_t peer, const PeerRequest& request,
+                                              std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    Stream stream = take_idle(peer);
+    const bool pooled = stream != nullptr;
+    auto result = co_await exchange(peer, stream, request, deadline);
+    const bool closed_while_idle = result.error == http::error::end_of_stream || result.error == asio::error::eof ||
+                                   result.error == asio::error::connection_reset ||
+                                   result.error == asio::error::broken_pipe;
+    if (pooled && closed_while_idle) {
+      stream.reset();
+      result = co_await exchange(peer, stream, request, deadline);
+    }
+    co_return result;
+  }
+
+  // One request/response on `stream` (connecting it first when null). On success the
+  // connection goes back to the pool; on any error it is dropped.
+  asio::awaitable<PeerResult> exchange(std::size_t peer, Stream& stream, const PeerRequest& request,
+                                       std::chrono::steady_clock::time_point deadline) {
+    if (!stream) {
+      stream = std::make_unique<beast::tcp_stream>(executor_);
+      boost::system::error_code ec;
+      stream->socket().open(endpoints_[peer].endpoint().protocol(), ec);
+      if (!ec && bind_address_) stream->socket().bind(tcp::endpoint(*bind_address_, 0), ec);
+      if (ec) co_return PeerResult{ec, {}};
+      stream->expires_at(deadline);
+      auto [connect_ec] = co_await stream->async_connect(endpoints_[peer].endpoint(), use_tuple);
+      if (connect_ec) co_return PeerResult{connect_ec, {}};
+    }
+    http::request<http::string_body> message{http::string_to_verb(request.method), request.target, 11};
+    message.set(http::field::host, endpoints_[peer].host_name());
+    message.set(http::field::content_type, "application/json");
+    if (!secret_.empty()) message.set("X-Sys-Secret", secret_);
+    message.keep_alive(true);
+    message.body() = request.body;
+    message.prepare_payload();
+
+    stream->expires_at(deadline);
+    auto [write_ec, written] = co_await http::async_write(*stream, message, use_tuple);
+    if (write_ec) co_return PeerResult{write_ec, {}};
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(limits::max_body_bytes);
+    auto [read_ec, read] = co_await http::async_read(*stream, buffer, parser, use_tuple);
+    if (read_ec) co_return PeerResult{read_ec, {}};
+    auto response = parser.release();
+    PeerResult result{{}, PeerReply{response.result_int(), std::move(response.body())}};
+    if (response.keep_alive() && idle_[peer].size() < limits::max_idle_peer_connections) {
+      stream->expires_never();
+      idle_[peer].push_back(std::move(stream));
+    }
+    co_return result;
+  }
+
+  Stream take_idle(std::size_t peer) {
+    if (idle_[peer].empty()) return nullptr;
+    Stream stream = std::move(idle_[peer].back());
+    idle_[peer].pop_back();
+    return stream;
+  }
+
+  asio::any_io_executor executor_;
+  std::string secret_;
+  Metrics& metrics_;
+  std::vector<tcp::resolver::results_type::value_type> endpoints_;
+  std::optional<asio::ip::address> bind_address_;
+  std::vector<std::vector<Stream>> idle_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_http_transport(asio::any_io_executor executor, const Membership& membership,
+                                               std::string secret, Metrics& metrics) {
+  return std::make_unique<HttpTransport>(std::move(executor), membership, std::move(secret), metrics);
+}
+
+}  // namespace sysdist

@@ -1,0 +1,95 @@
+#include "peer/memory_transport.hpp"
+
+#include <boost/asio.hpp>
+#include <spdlog/spdlog.h>
+
+#include "node/logging.hpp"
+
+namespace sysdist {
+
+namespace asio = boost::asio;
+
+namespace {
+class MemoryTransport final : public Transport {
+ public:
+  MemoryTransport(MemoryNetwork& network, std::size_t self) : network_(network), self_(self) {}
+  asio::awaitable<PeerResult> call(std::size_t peer, PeerRequest request, std::chrono::milliseconds timeout) override {
+    co_return co_await network_.deliver(self_, peer, std::move(request), timeout);
+  }
+
+ private:
+  MemoryNetwork& network_;
+  std::size_t self_;
+};
+
+// Where a delivered call leaves its reply; the timer doubles as the "reply arrived" event.
+struct Delivery {
+  explicit Delivery(asio::any_io_executor ex) : done(ex) {}
+  asio::steady_timer done;
+  std::optional<PeerReply> reply;
+};
+}  // namespace
+
+MemoryNetwork::MemoryNetwork(asio::any_io_executor executor, std::size_t nodes)
+    : executor_(std::move(executor)), handlers_(nodes), crashed_(nodes, false), lives_(nodes, 0) {}
+
+void MemoryNetwork::attach(std::size_t node, PeerHandler handler) {
+  handlers_[node] = std::make_shared<PeerHandler>(std::move(handler));
+  crashed_[node] = false;
+}
+void MemoryNetwork::crash(std::size_t node) {
+  handlers_[node].reset();
+  crashed_[node] = true;
+  ++lives_[node];
+}
+
+asio::awaitable<void> MemoryNetwork::hang_forever() {
+  asio::steady_timer forever(executor_, asio::steady_timer::time_point::max());
+  co_await forever.async_wait(asio::use_awaitable);
+}
+void MemoryNetwork::cut(std::size_t a, std::size_t b) {
+  cuts_.insert({a, b});
+  cuts_.insert({b, a});
+}
+void MemoryNetwork::isolate(std::size_t node) {
+  for (std::size_t other = 0; other < handlers_.size(); ++other)
+    if (other != node) cut(node, other);
+}
+void MemoryNetwork::heal() { cuts_.clear(); }
+bool MemoryNetwork::reachable(std::size_t from, std::size_t to) const { return !cuts_.contains({from, to}); }
+
+std::unique_ptr<Transport> MemoryNetwork::transport_for(std::size_t node) {
+  return std::make_unique<MemoryTransport>(*this, node);
+}
+
+asio::awaitable<PeerResult> MemoryNetwork::deliver(std::size_t from, std::size_t to, PeerRequest request,
+                                                   std::chrono::milliseconds timeout) {
+  if (crashed_[from]) co_await hang_forever();  // a dead node sends nothing
+  const auto caller_life = lives_[from];
+  const auto target_life = lives_[to];
+  auto handler = handlers_[to];
+  if (!handler) co_return PeerResult{asio::error::connection_refused, {}};
+  auto delivery = std::make_shared<Delivery>(executor_);
+  delivery->done.expires_after(timeout);
+  if (reachable(from, to)) {
+    auto run = [this, delivery, handler, from, to, target_life, request = std::move(request)]() -> asio::awaitable<void> {
+      if (delay_.count() > 0) {
+        asio::steady_timer wait(executor_, delay_);
+        co_await wait.async_wait(asio::use_awaitable);
+      }
+      auto reply = co_await (*handler)(request);
+      if (reachable(to, from) && lives_[to] == target_life) {  // the reply is lost if the link was cut meanwhile
+        delivery->reply = std::move(reply);
+        delivery->done.cancel();
+      }
+    };
+    asio::co_spawn(executor_, std::move(run), log_failure("memory network delivery"));
+  }
+  auto [ec] = co_await delivery->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (lives_[from] != caller_life) co_await hang_forever();  // the caller died meanwhile
+  if (delivery->reply) co_return PeerResult{{}, std::move(*delivery->reply)};
+  if (!ec) co_return PeerResult{asio::error::timed_out, {}};
+  co_return PeerResult{asio::error::operation_aborted, {}};
+}
+
+}  // namespace sysdist

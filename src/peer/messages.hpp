@@ -1,0 +1,35 @@
+// Peer messages: JSON bodies of peer routes, as described structs (BOOST_DESCRIBE_STRUCT).
+// parse_message() turns malformed JSON or a wrong shape into an error value, never an
+// exception; fields named in `optional_fields` may be absent (they read as null), so the
+// original's hand-written requests (bin/propose.sh) parse too.
+#pragma once
+#include <boost/json.hpp>
+#include <boost/system/result.hpp>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace sysdist {
+
+boost::system::result<boost::json::value> parse_json_object(std::string_view body,
+                                                             std::initializer_list<std::string_view> optional_fields);
+
+template <class Message>
+boost::system::result<Message> parse_message(std::string_view body,
+                                             std::initializer_list<std::string_view> optional_fields = {}) {
+  auto json = parse_json_object(body, optional_fields);
+  if (!json) return json.error();
+  return boost::json::try_value_to<Message>(*json);
+}
+
+template <class Message>
+std::string to_body(const Message& message) {
+  return boost::json::serialize(boost::json::value_from(message));
+}
+
+}  // namespace sysdist
+
+namespace sysdist {
+// The error shape of every route: {"error": "<human message>", "code": "<machine code>"}.
+std::string error_body(std::string_view code, std::string_view message);
+}  // namespace sysdist

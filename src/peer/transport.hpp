@@ -1,0 +1,42 @@
+// Transport: how a node calls its peers. Peers are named by their index in the membership
+// (node order). A call has its own deadline and never throws for expected failures: a peer
+// that is down, cut off, slow or cancelled comes back as PeerResult::error.
+// Implementations: HttpTransport (real nodes), MemoryNetwork's transports (tests).
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace sysdist {
+
+struct PeerRequest {
+  std::string method;  // "GET", "POST"
+  std::string target;  // origin-form path, percent-encoded, e.g. "/2pc/commit/3001-2-17"
+  std::string body;    // JSON, or empty
+};
+
+struct PeerReply {
+  unsigned status = 0;
+  std::string body;
+};
+
+struct PeerResult {
+  boost::system::error_code error;  // set when no reply arrived (down, timed out, cancelled)
+  PeerReply reply;
+  bool answered() const { return !error; }
+  bool answered_ok() const { return !error && reply.status >= 200 && reply.status < 300; }
+};
+
+// What a node runs for an inbound peer request (the node's router, in tests the mode).
+using PeerHandler = std::function<boost::asio::awaitable<PeerReply>(PeerRequest)>;
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual boost::asio::awaitable<PeerResult> call(std::size_t peer, PeerRequest request,
+                                                  std::chrono::milliseconds timeout) = 0;
+};
+
+}  // namespace sysdist

@@ -1,0 +1,128 @@
+#include "storage/rocksdb_store.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <boost/asio.hpp>
+#include <filesystem>
+#include <spdlog/spdlog.h>
+#include <stdexcept>
+
+#include "common/limits.hpp"
+
+namespace sysdist {
+
+namespace asio = boost::asio;
+
+namespace {
+void check(const rocksdb::Status& status, const char* what) {
+  if (!status.ok()) {
+    spdlog::critical("storage: {} failed: {}", what, status.ToString());
+    std::abort();  // a storage error breaks the durability promise: stop rather than lie
+  }
+}
+}  // namespace
+
+RocksdbStore::RocksdbStore(const std::string& dir, Metrics& metrics, std::chrono::milliseconds slow_storage)
+    : metrics_(metrics), slow_storage_(slow_storage) {
+  std::filesystem::create_directories(dir);
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.max_background_jobs = 1;  // five nodes share two cores
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (auto space : all_keyspaces) descriptors.emplace_back(keyspace_name(space), rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto status = rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
+  if (!status.ok()) throw std::runtime_error("cannot open storage in " + dir + ": " + status.ToString());
+  db_.reset(raw);
+  families_.assign(handles.begin() + 1, handles.end());
+  db_->DestroyColumnFamilyHandle(handles[0]);
+  thread_ = std::thread([this] { run_storage_thread(); });
+}
+
+RocksdbStore::~RocksdbStore() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  for (auto* family : families_) db_->DestroyColumnFamilyHandle(family);
+  check(db_->Close(), "close");
+}
+
+std::optional<std::string> RocksdbStore::get(Keyspace space, std::string_view key) const {
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), families_[static_cast<int>(space)],
+                         rocksdb::Slice(key.data(), key.size()), &value);
+  if (status.IsNotFound()) return std::nullopt;
+  check(status, "get");
+  return value;
+}
+
+void RocksdbStore::for_each(Keyspace space,
+                            const std::function<void(std::string_view, std::string_view)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[static_cast<int>(space)]));
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    visit(std::string_view(it->key().data(), it->key().size()), std::string_view(it->value().data(), it->value().size()));
+  check(it->status(), "scan");
+}
+
+asio::awaitable<void> RocksdbStore::commit(Batch batch) {
+  auto initiate = [this, &batch](auto handler) {
+    auto executor = asio::get_associated_executor(handler);
+    auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+    enqueue(std::move(batch), [shared, executor] { asio::post(executor, [shared] { (*shared)(); }); });
+  };
+  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(initiate, asio::use_awaitable);
+}
+
+void RocksdbStore::enqueue(Batch batch, std::function<void()> done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back({std::move(batch), std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+void RocksdbStore::run_storage_thread() {
+  for (;;) {
+    std::vector<Pending> group;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is written
+      std::size_t mutations = 0;
+      while (!queue_.empty() && (group.empty() || mutations + queue_.front().batch.size() <= limits::max_group_commit_mutations)) {
+        mutations += queue_.front().batch.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    rocksdb::WriteBatch write;
+    std::size_t mutations = 0;
+    for (auto& pending : group)
+      for (auto& m : pending.batch) {
+        auto* family = families_[static_cast<int>(m.space)];
+        if (m.value) write.Put(family, m.key, *m.value);
+        else write.Delete(family, m.key);
+        ++mutations;
+      }
+    const auto start = std::chrono::steady_clock::now();
+    if (slow_storage_.count() > 0) std::this_thread::sleep_for(slow_storage_);
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    check(db_->Write(options, &write), "synced write");
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    metrics_.observe_seconds("sysdist_storage_fsync_seconds", "", took.count());
+    metrics_.count("sysdist_storage_batches_total", "");
+    metrics_.count("sysdist_storage_batched_commits_total", "", static_cast<double>(group.size()));
+    metrics_.count("sysdist_storage_mutations_total", "", static_cast<double>(mutations));
+    for (auto& pending : group) pending.done();
+  }
+}
+
+}  // namespace sysdist

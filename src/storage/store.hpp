@@ -1,0 +1,44 @@
+// Store: the node's durable local state, split into keyspaces.
+//
+// On-disk layout (RocksDB, one column family per keyspace, under the node's data dir):
+//   data  user key -> user value: the committed key-value state this node serves reads from.
+//   txn   CA transaction id -> JSON transaction record (see modes/ca/txn.hpp): prepared,
+//         committed or aborted; survives restarts so in-doubt transactions can be resolved.
+//   meta  small node facts, e.g. "incarnation" (decimal, bumped at every start).
+//
+// Reads are synchronous (memtable/block cache; safe from any thread). Writes go through
+// commit(), which is durable (fsync'd) when it returns: concurrent commits are merged
+// into one synced write on the storage thread (group commit), never on the event loop.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sysdist {
+
+enum class Keyspace { data, txn, meta };
+inline constexpr Keyspace all_keyspaces[] = {Keyspace::data, Keyspace::txn, Keyspace::meta};
+const char* keyspace_name(Keyspace space);
+
+struct Mutation {
+  Keyspace space;
+  std::string key;
+  std::optional<std::string> value;  // nullopt deletes the key
+};
+using Batch = std::vector<Mutation>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual std::optional<std::string> get(Keyspace space, std::string_view key) const = 0;
+  // Visits every entry of a keyspace in key order.
+  virtual void for_each(Keyspace space,
+                        const std::function<void(std::string_view key, std::string_view value)>& visit) const = 0;
+  // Applies the batch atomically; returns once it is durable.
+  virtual boost::asio::awaitable<void> commit(Batch batch) = 0;
+};
+
+}  // namespace sysdist
