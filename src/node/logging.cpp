@@ -24,6 +24,14 @@ std::shared_ptr<spdlog::logger> logger(const std::string& component) {
   return created;
 }
 
+std::string preview(std::string_view text) {
+  constexpr std::size_t max_bytes = 60;
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+  return std::string(text.substr(0, cut)) + "...(" + std::to_string(text.size()) + " bytes)";
+}
+
 void LogFailure::operator()(std::exception_ptr failure) const {
   if (!failure) return;
   try {

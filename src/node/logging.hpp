@@ -6,6 +6,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <spdlog/logger.h>
 
@@ -14,6 +15,9 @@ namespace sysdist {
 // Sets the level and the pattern; `node_label` (e.g. "3001") starts every line.
 void setup_logging(const std::string& level, const std::string& node_label);
 std::shared_ptr<spdlog::logger> logger(const std::string& component);
+
+// Keys and values as logs show them: at most 60 bytes, so a 1 MiB value stays one short line.
+std::string preview(std::string_view text);
 
 struct LogFailure {
   std::string what;

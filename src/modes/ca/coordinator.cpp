@@ -36,7 +36,7 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
     co_return Result::fail(Outcome::rejected, "conflict", own_vote.reason);
   }
   step("prepared");
-  log_->info("txn {}: PROPOSE {}='{}' to {} nodes", txn.id, key, value.value_or("<delete>"), membership.size() - 1);
+  log_->info("txn {}: PROPOSE {}='{}' to {} nodes", txn.id, preview(key), preview(value.value_or("<delete>")), membership.size() - 1);
   const ProposeMessage propose{txn.id, key, value, txn.coordinator};
   const PeerRequest request{"POST", "/2pc/propose", to_body(propose)};
   auto is_no = [](const PeerResult& r) { return r.answered() && !r.answered_ok(); };
@@ -77,7 +77,7 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
     metrics.count("sysdist_2pc_transactions_total", "outcome=\"aborted\"");
     co_return Result::fail(Outcome::rejected, "aborted", "Transaction " + txn.id + " was rolled back meanwhile");
   }
-  log_->info("txn {}: COMMIT (all {} voted yes)", txn.id, membership.size());
+  log_->info("txn {}: all {} voted yes, COMMIT decided; sending phase 2", txn.id, membership.size());
   co_await send_decision(txn.id, TxnState::committed, peers);
   metrics.count("sysdist_2pc_transactions_total", "outcome=\"committed\"");
   co_return Result::ok();

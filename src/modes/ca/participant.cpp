@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 
+#include "node/logging.hpp"
 #include "peer/fan_out.hpp"
 #include "peer/messages.hpp"
 
@@ -32,7 +33,7 @@ std::vector<Txn> Participant::recover() {
     in_doubt.push_back(*txn);
   });
   for (const auto& txn : in_doubt)
-    log_->warn("txn {}: found prepared after restart (key {}), in doubt until decided", txn.id, txn.key);
+    log_->warn("txn {}: found prepared after restart (key '{}'), in doubt until decided", txn.id, preview(txn.key));
   return in_doubt;
 }
 
@@ -50,8 +51,8 @@ asio::awaitable<VoteResult> Participant::prepare(Txn txn) {
   }
   if (!locks_.try_lock(txn.key, txn.id)) {
     auto holder = locks_.holder(txn.key).value_or("?");
-    log_->info("txn {}: vote NO, key '{}' is locked by txn {}", txn.id, txn.key, holder);
-    co_return VoteResult{false, "key '" + txn.key + "' is locked by transaction " + holder};
+    log_->info("txn {}: vote NO, key '{}' is locked by txn {}", txn.id, preview(txn.key), holder);
+    co_return VoteResult{false, "key '" + preview(txn.key) + "' is locked by transaction " + holder};
   }
   txn.state = TxnState::prepared;
   prepared_[txn.id] = Prepared{txn, steady_clock::now()};
@@ -59,7 +60,7 @@ asio::awaitable<VoteResult> Participant::prepare(Txn txn) {
   co_await context_.store.commit(std::move(batch));
   if (!prepared_.contains(txn.id))  // rolled back while the record was being written
     co_return VoteResult{false, "transaction " + txn.id + " was aborted"};
-  log_->info("txn {}: prepared {}='{}' (coordinator {}), vote YES", txn.id, txn.key, txn.value.value_or("<delete>"),
+  log_->info("txn {}: prepared {}='{}' (coordinator {}), vote YES", txn.id, preview(txn.key), preview(txn.value.value_or("<delete>")),
              txn.coordinator.empty() ? "none: hand-made" : txn.coordinator);
   co_return VoteResult{true, ""};
 }
@@ -88,7 +89,7 @@ asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState dec
   co_await context_.store.commit(std::move(batch));
   prepared_.erase(id);
   locks_.unlock(txn.key, id);
-  log_->info("txn {}: {} key '{}'", id, decision == TxnState::committed ? "COMMITTED" : "ROLLED BACK", txn.key);
+  log_->info("txn {}: {} key '{}'", id, decision == TxnState::committed ? "COMMITTED" : "ROLLED BACK", preview(txn.key));
   co_return decision;
 }
 
