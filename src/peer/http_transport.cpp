@@ -59,7 +59,7 @@ class HttpTransport final : public Transport {
       stream.reset();
       result = co_await exchange(peer, stream, request, deadline);
     }
-    co_return result;
+    co_return result;  // a failed stream is dropped here, never reused
   }
 
   // One request/response on `stream` (connecting it first when null). On success the
@@ -70,6 +70,10 @@ class HttpTransport final : public Transport {
       stream = std::make_unique<beast::tcp_stream>(executor_);
       boost::system::error_code ec;
       stream->socket().open(endpoints_[peer].endpoint().protocol(), ec);
+      // Every close resets, discarding unsent data (Beast closes on timeout): otherwise the
+      // kernel keeps retransmitting a request we gave up on, and a frozen peer would get it
+      // late, after unfreeze, and hold its key locked until it resolved the doubt.
+      if (!ec) stream->socket().set_option(asio::socket_base::linger(true, 0), ec);
       if (!ec && bind_address_) stream->socket().bind(tcp::endpoint(*bind_address_, 0), ec);
       if (ec) co_return PeerResult{ec, {}};
       stream->expires_at(deadline);

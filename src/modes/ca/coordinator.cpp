@@ -52,6 +52,7 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
     const auto& r = replies[i];
     if (r.answered_ok()) tally.record(who, Vote::yes), yes_voters.push_back(peers[i]);
     else if (r.answered()) tally.record(who, Vote::no, error_message_in(r.reply.body)), others.push_back(peers[i]);
+    else if (r.error == asio::error::operation_aborted) others.push_back(peers[i]);  // cancelled: a "no" decided
     else tally.record(who, Vote::missing), others.push_back(peers[i]);
   }
 
@@ -83,7 +84,7 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   co_return Result::ok();
 }
 
-asio::awaitable<void> Coordinator::send_decision(const std::string& id, TxnState decision,
+asio::awaitable<void> Coordinator::send_decision(std::string id, TxnState decision,
                                                  std::vector<std::size_t> peers) {
   const auto action = decision == TxnState::committed ? "commit" : "rollback";
   const PeerRequest request{"POST", std::string("/2pc/") + action + "/" + id, ""};

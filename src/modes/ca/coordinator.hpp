@@ -30,7 +30,8 @@ class Coordinator {
   boost::asio::awaitable<void> recover(const std::vector<Txn>& in_doubt);
 
  private:
-  boost::asio::awaitable<void> send_decision(const std::string& id, TxnState decision, std::vector<std::size_t> peers);
+  // By value: also spawned in the background, where the caller's strings are gone.
+  boost::asio::awaitable<void> send_decision(std::string id, TxnState decision, std::vector<std::size_t> peers);
   void step(std::string_view name) const {
     if (hook_) hook_(name);
   }
