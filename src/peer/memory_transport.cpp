@@ -85,7 +85,9 @@ asio::awaitable<PeerResult> MemoryNetwork::deliver(std::size_t from, std::size_t
     };
     asio::co_spawn(executor_, std::move(run), log_failure("memory network delivery"));
   }
-  auto [ec] = co_await delivery->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  boost::system::error_code ec;
+  if (!delivery->reply)  // co_spawn may have run a quick handler to completion already
+    std::tie(ec) = co_await delivery->done.async_wait(asio::as_tuple(asio::use_awaitable));
   if (lives_[from] != caller_life) co_await hang_forever();  // the caller died meanwhile
   if (delivery->reply) co_return PeerResult{{}, std::move(*delivery->reply)};
   if (!ec) co_return PeerResult{asio::error::timed_out, {}};

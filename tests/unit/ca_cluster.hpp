@@ -1,0 +1,144 @@
+// CaCluster: five CA nodes in one process over MemoryNetwork, for protocol tests.
+// Each node's durable state is a MemoryStore that outlives its mode, so crash(i) followed
+// by restart(i) is a kill -9 and a restart on the same disk. A crashed node's pending
+// work never completes (its store and network calls hang), like a dead process.
+// check_invariants() is CA's invariant checker: no transaction is committed on one node
+// and aborted on another, and a key locked anywhere is prepared there.
+#pragma once
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+#include <map>
+
+#include "modes/ca/ca_mode.hpp"
+#include "peer/memory_transport.hpp"
+#include "storage/memory_store.hpp"
+#include "test_support.hpp"
+
+namespace sysdist::test {
+
+// A Store view of one node's life: after crash() its commits never complete.
+class CrashableStore final : public Store {
+ public:
+  explicit CrashableStore(Store& disk) : disk_(disk) {}
+  void crash() { crashed_ = true; }
+  std::optional<std::string> get(Keyspace s, std::string_view k) const override { return disk_.get(s, k); }
+  void for_each(Keyspace s, const std::function<void(std::string_view, std::string_view)>& v) const override {
+    disk_.for_each(s, v);
+  }
+  asio::awaitable<void> commit(Batch batch) override {
+    if (crashed_) {
+      asio::steady_timer forever(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+      co_await forever.async_wait(asio::use_awaitable);
+    }
+    co_await disk_.commit(std::move(batch));
+  }
+
+ private:
+  Store& disk_;
+  bool crashed_ = false;
+};
+
+struct CaCluster {
+  static constexpr std::size_t nodes = 5;
+
+  asio::io_context io;
+  Metrics metrics;
+  MemoryNetwork network{io.get_executor(), nodes};
+  std::array<MemoryStore, nodes> disks;
+  std::array<Config, nodes> configs;
+  std::array<std::unique_ptr<CrashableStore>, nodes> stores;
+  std::array<std::unique_ptr<Transport>, nodes> transports;
+  std::array<std::unique_ptr<ca::CaMode>, nodes> modes;
+  std::array<std::uint64_t, nodes> incarnations{};
+  std::vector<std::unique_ptr<ca::CaMode>> crashed;             // kept alive: their frames may still refer to them
+  std::vector<std::unique_ptr<CrashableStore>> crashed_stores;  // likewise
+  std::vector<std::unique_ptr<Transport>> crashed_transports;
+  ca::StepHook hook;  // runs at each coordinator step of every node
+
+  explicit CaCluster(std::chrono::milliseconds rpc_timeout = std::chrono::milliseconds(100)) {
+    for (std::size_t i = 0; i < nodes; ++i) {
+      auto& c = configs[i];
+      for (std::size_t m = 0; m < nodes; ++m)
+        c.membership.members.push_back({"127.0.0." + std::to_string(m + 1), static_cast<unsigned short>(3001 + m)});
+      c.membership.self = i;
+      c.port = static_cast<unsigned short>(3001 + i);
+      c.rpc_timeout = rpc_timeout;
+      c.in_doubt_timeout = std::chrono::milliseconds(600);
+    }
+    for (std::size_t i = 0; i < nodes; ++i) start(i);
+  }
+  ~CaCluster() {
+    io.stop();
+    for (auto& m : modes)
+      if (m) m->stop();
+  }
+
+  void start(std::size_t i) {
+    stores[i] = std::make_unique<CrashableStore>(disks[i]);
+    transports[i] = network.transport_for(i);
+    ModeContext context{configs[i], *stores[i], *transports[i], metrics, ++incarnations[i]};
+    modes[i] = std::make_unique<ca::CaMode>(context, [this](std::string_view step) { if (hook) hook(step); });
+    auto* mode = modes[i].get();
+    network.attach(i, [mode](PeerRequest request) { return mode->handle_peer(std::move(request)); });
+    run(io, mode->start());
+  }
+  void crash(std::size_t i) {
+    network.crash(i);
+    stores[i]->crash();
+    modes[i]->stop();
+    crashed.push_back(std::move(modes[i]));
+    crashed_stores.push_back(std::move(stores[i]));
+    crashed_transports.push_back(std::move(transports[i]));
+  }
+  void restart(std::size_t i) { start(i); }
+
+  Result put(std::size_t i, std::string key, std::string value) { return run(io, modes[i]->put(key, value)); }
+  Result remove(std::size_t i, std::string key) { return run(io, modes[i]->remove(key)); }
+  std::optional<std::string> value(std::size_t i, const std::string& key) const { return disks[i].get(Keyspace::data, key); }
+  PeerReply peer(std::size_t i, std::string method, std::string target, std::string body = "") {
+    PeerRequest request{std::move(method), std::move(target), std::move(body)};
+    return run(io, modes[i]->handle_peer(std::move(request)));
+  }
+  std::size_t prepared(std::size_t i) const { return modes[i]->status().at("prepared").as_array().size(); }
+  std::size_t prepared_anywhere() const {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < nodes; ++i)
+      if (modes[i]) n += prepared(i);
+    return n;
+  }
+  // Lets in-doubt resolution run until nothing is prepared (bounded).
+  void settle_all(std::chrono::milliseconds limit = std::chrono::milliseconds(5000)) {
+    const auto give_up = std::chrono::steady_clock::now() + limit;
+    while (prepared_anywhere() > 0 && std::chrono::steady_clock::now() < give_up) settle(io, std::chrono::milliseconds(50));
+    check_invariants();
+  }
+
+  // The state each node recorded per transaction id.
+  std::map<std::string, std::string> states(std::size_t i) const {
+    std::map<std::string, std::string> out;
+    disks[i].for_each(Keyspace::txn, [&](std::string_view id, std::string_view record) {
+      out[std::string(id)] = std::string(boost::json::parse(record).as_object().at("state").as_string());
+    });
+    return out;
+  }
+  void check_invariants() const {
+    std::map<std::string, std::set<std::string>> decided;  // id -> decisions seen
+    for (std::size_t i = 0; i < nodes; ++i)
+      for (auto& [id, state] : states(i))
+        if (state != "prepared") decided[id].insert(state);
+    for (auto& [id, seen] : decided) BOOST_TEST(seen.size() == 1u, "txn " << id << " both committed and aborted");
+  }
+  // Every node holds the same committed data.
+  void expect_no_divergence() const {
+    std::map<std::string, std::string> first;
+    disks[0].for_each(Keyspace::data, [&](std::string_view k, std::string_view v) { first[std::string(k)] = v; });
+    for (std::size_t i = 1; i < nodes; ++i) {
+      std::map<std::string, std::string> other;
+      disks[i].for_each(Keyspace::data, [&](std::string_view k, std::string_view v) { other[std::string(k)] = v; });
+      BOOST_TEST((other == first), "node " << i + 1 << " diverges from node 1");
+    }
+  }
+};
+
+}  // namespace sysdist::test

@@ -1,0 +1,77 @@
+// Options of SPEC section 1: the port picks the node, flags beat environment variables,
+// bad settings stop the node with a clear message.
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+
+#include "node/config.hpp"
+
+using namespace sysdist;
+
+namespace {
+ParsedConfig parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "sysdist");
+  return parse_config(static_cast<int>(args.size()), args.data());
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(config)
+
+BOOST_AUTO_TEST_CASE(port_300x_is_node_x_on_127_0_0_x) {
+  auto parsed = parse({"3004"});
+  BOOST_REQUIRE(parsed.config.has_value());
+  BOOST_TEST(parsed.config->membership.self == 3u);
+  BOOST_TEST(parsed.config->host == "127.0.0.4");
+  BOOST_TEST(parsed.config->data_dir == "./data/3004");
+  BOOST_TEST(parsed.config->mode == "CA");
+  BOOST_TEST(parsed.config->membership.size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(flag_wins_over_environment_and_AC_means_CA) {
+  ::setenv("MODE", "AP", 1);
+  ::setenv("SYSDIST_RPC_TIMEOUT_MS", "250", 1);
+  auto from_env = parse({"3001"});
+  BOOST_TEST(from_env.config->mode == "AP");
+  BOOST_TEST(from_env.config->rpc_timeout.count() == 250);
+  auto flag = parse({"3001", "--mode", "ac", "--rpc-timeout-ms", "400"});
+  BOOST_TEST(flag.config->mode == "CA");
+  BOOST_TEST(flag.config->rpc_timeout.count() == 400);
+  ::unsetenv("MODE");
+  ::unsetenv("SYSDIST_RPC_TIMEOUT_MS");
+}
+
+BOOST_AUTO_TEST_CASE(peers_list_replaces_the_membership) {
+  auto parsed = parse({"4002", "--peers", "127.0.0.1:4001,127.0.0.2:4002,127.0.0.3:4003"});
+  BOOST_REQUIRE(parsed.config.has_value());
+  BOOST_TEST(parsed.config->membership.self == 1u);
+  BOOST_TEST(parsed.config->membership.size() == 3u);
+  BOOST_TEST(parsed.config->host == "127.0.0.2");
+}
+
+BOOST_AUTO_TEST_CASE(bad_settings_are_clear_errors) {
+  for (auto args : std::vector<std::vector<const char*>>{
+           {},                                   // no port
+           {"3009"},                             // not a member
+           {"3001", "--mode", "XY"},             // unknown mode
+           {"3001", "--peers", "nonsense"},      // bad peer
+           {"3001", "--replicas", "6"},          // N > members
+           {"3001", "--read-quorum", "4"},       // R > N
+           {"3001", "--rpc-timeout-ms", "0"},    // non-positive timeout
+           {"3001", "--log-level", "loud"},      // unknown level
+           {"3001", "--no-such-flag"}}) {
+    auto parsed = parse(args);
+    BOOST_TEST(!parsed.config.has_value());
+    BOOST_TEST(parsed.exit_code == 2);
+    BOOST_TEST(parsed.message.rfind("sysdist: ", 0) == 0u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(help_lists_every_option_and_exits_zero) {
+  auto parsed = parse({"--help"});
+  BOOST_TEST(!parsed.config.has_value());
+  BOOST_TEST(parsed.exit_code == 0);
+  for (auto option : {"--mode", "--peers", "--host", "--data-dir", "--log-level", "--secret", "--rpc-timeout-ms",
+                      "--in-doubt-timeout-ms", "--slow-storage-ms", "--replicas", "--read-quorum", "--write-quorum"})
+    BOOST_TEST(parsed.message.find(option) != std::string::npos, option);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

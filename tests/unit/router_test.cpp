@@ -1,0 +1,165 @@
+// Router: routes, percent-decoding, input limits, methods, the cluster secret and the one
+// outcome -> HTTP status mapping. Bad input never reaches the mode.
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+#include <map>
+
+#include "common/limits.hpp"
+#include "http/router.hpp"
+#include "test_support.hpp"
+
+using namespace sysdist;
+namespace asio = boost::asio;
+
+namespace {
+// A Mode that stores in a map, and answers with `next` when it is set.
+class FakeMode final : public Mode {
+ public:
+  std::map<std::string, std::string> data;
+  std::optional<Result> next;
+  int calls = 0;
+
+  asio::awaitable<void> start() override { co_return; }
+  void stop() override {}
+  asio::awaitable<Result> put(std::string key, std::string value) override {
+    ++calls;
+    if (next) co_return *next;
+    data[key] = value;
+    co_return Result::ok();
+  }
+  asio::awaitable<Result> remove(std::string key) override {
+    ++calls;
+    if (!data.erase(key)) co_return Result::fail(Outcome::not_found, "not_found", "");
+    co_return Result::ok();
+  }
+  asio::awaitable<Result> get(std::string key, bool) override {
+    ++calls;
+    auto it = data.find(key);
+    if (it == data.end()) co_return Result::fail(Outcome::not_found, "not_found", "");
+    co_return Result::found(it->second);
+  }
+  asio::awaitable<PeerReply> handle_peer(PeerRequest request) override {
+    ++calls;
+    co_return PeerReply{request.target == "/2pc/propose" ? 200u : 404u, "{}"};
+  }
+  boost::json::object status() const override { return {}; }
+  boost::json::object dump() const override {
+    boost::json::object o;
+    for (auto& [k, v] : data) o[k] = v;
+    return o;
+  }
+};
+
+struct Fixture {
+  asio::io_context io;
+  FakeMode mode;
+  Config config;
+  Metrics metrics;
+  Router router{mode, config, metrics};
+  Fixture() {
+    config.membership.members = {{"127.0.0.1", 3001}};
+    config.port = 3001;
+  }
+  HttpResponse send(std::string method, std::string target, std::string body = "", std::string secret = "") {
+    HttpRequest request{std::move(method), std::move(target), std::move(body), std::move(secret)};
+    return test::run(io, router.handle(std::move(request)));
+  }
+  std::string field(const HttpResponse& r, const char* name) {
+    return std::string(boost::json::parse(r.body).as_object().at(name).as_string());
+  }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(router)
+
+BOOST_AUTO_TEST_CASE(post_put_get_delete_follow_the_original_api) {
+  Fixture f;
+  BOOST_TEST(f.send("POST", "/database/city/Rome").status == 201u);
+  auto got = f.send("GET", "/database/city");
+  BOOST_TEST(got.status == 200u);
+  BOOST_TEST(got.body == R"({"key":"city","val":"Rome"})");
+  BOOST_TEST(f.send("PUT", "/database/city", "Paris").status == 201u);
+  BOOST_TEST(f.mode.data["city"] == "Paris");
+  BOOST_TEST(f.send("DELETE", "/database/city").status == 200u);
+  auto missing = f.send("GET", "/database/city");
+  BOOST_TEST(missing.status == 404u);
+  BOOST_TEST(f.field(missing, "error") == "Value for key city not present");
+  BOOST_TEST(f.field(missing, "code") == "not_found");
+}
+
+BOOST_AUTO_TEST_CASE(path_segments_are_percent_decoded) {
+  Fixture f;
+  BOOST_TEST(f.send("POST", "/database/a%2Fb%20c/caf%C3%A9").status == 201u);
+  BOOST_TEST(f.mode.data["a/b c"] == "caf\xC3\xA9");
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_a_clear_error_and_never_reaches_the_mode) {
+  Fixture f;
+  struct Case { const char* method; std::string target; std::string body; unsigned status; const char* code; };
+  const std::vector<Case> cases = {
+      {"GET", "/database/%zz", "", 400, "bad_url"},
+      {"GET", "/database/%FF", "", 400, "invalid_utf8"},
+      {"POST", "/database/" + std::string(limits::max_key_bytes + 1, 'k') + "/v", "", 400, "key_too_long"},
+      {"PUT", "/database/k", std::string(limits::max_value_bytes + 1, 'v'), 413, "value_too_long"},
+      {"PUT", "/database/k", "\xFF", 400, "invalid_utf8"},
+      {"POST", "/database/k/", "", 400, "empty_value"},
+      {"GET", "/database/", "", 400, "empty_key"},
+      {"PATCH", "/database/k", "", 405, "method_not_allowed"},
+      {"GET", "/database/k/v", "", 405, "method_not_allowed"},
+      {"POST", "/health", "", 405, "method_not_allowed"},
+      {"GET", "/database", "", 404, "unknown_route"},
+      {"GET", "/database/a/b/c", "", 404, "unknown_route"},
+      {"GET", "/admin/nothing", "", 404, "unknown_route"},
+  };
+  for (const auto& c : cases) {
+    auto r = f.send(c.method, c.target, c.body);
+    BOOST_TEST(r.status == c.status, c.method << " " << c.target.substr(0, 40));
+    BOOST_TEST(f.field(r, "code") == c.code, c.method << " " << c.target.substr(0, 40));
+  }
+  BOOST_TEST(f.mode.calls == 0);
+}
+
+BOOST_AUTO_TEST_CASE(outcomes_map_to_422_503_504) {
+  Fixture f;
+  f.mode.next = Result::fail(Outcome::rejected, "conflict", "locked");
+  BOOST_TEST(f.send("POST", "/database/k/v").status == 422u);
+  f.mode.next = Result::fail(Outcome::unavailable, "no_leader", "no leader");
+  BOOST_TEST(f.send("POST", "/database/k/v").status == 503u);
+  f.mode.next = Result::fail(Outcome::unknown, "timeout", "maybe");
+  auto r = f.send("POST", "/database/k/v");
+  BOOST_TEST(r.status == 504u);
+  BOOST_TEST(f.field(r, "error") == "maybe");
+}
+
+BOOST_AUTO_TEST_CASE(secret_guards_admin_and_peer_routes_only) {
+  Fixture f;
+  f.config.secret = "s3cret";
+  BOOST_TEST(f.send("GET", "/admin/dump").status == 401u);
+  BOOST_TEST(f.send("POST", "/2pc/propose", "{}").status == 401u);
+  BOOST_TEST(f.mode.calls == 0);
+  BOOST_TEST(f.send("GET", "/admin/dump", "", "s3cret").status == 200u);
+  BOOST_TEST(f.send("POST", "/2pc/propose", "{}", "s3cret").status == 200u);
+  BOOST_TEST(f.send("POST", "/database/k/v").status == 201u);  // client routes stay open
+  BOOST_TEST(f.send("GET", "/health").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(shutting_down_answers_503_to_client_requests) {
+  Fixture f;
+  f.router.start_shutdown();
+  auto r = f.send("POST", "/database/k/v");
+  BOOST_TEST(r.status == 503u);
+  BOOST_TEST(f.field(r, "code") == "shutting_down");
+  BOOST_TEST(f.mode.calls == 0);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_count_requests_per_route_and_status) {
+  Fixture f;
+  f.send("POST", "/database/k/v");
+  f.send("GET", "/database/nope");
+  auto text = f.send("GET", "/metrics").body;
+  BOOST_TEST(text.find(R"(sysdist_http_requests_total{route="/database/:key/:val",method="POST",status="201"} 1)") != std::string::npos);
+  BOOST_TEST(text.find(R"(sysdist_http_requests_total{route="/database/:key",method="GET",status="404"} 1)") != std::string::npos);
+  BOOST_TEST(text.find("sysdist_http_request_seconds_bucket") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

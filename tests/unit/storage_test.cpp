@@ -1,0 +1,91 @@
+// RocksdbStore: commits are durable and visible, concurrent commits share synced writes
+// (group commit), deletes remove, and a reopened store has everything acknowledged.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "storage/memory_store.hpp"
+#include "storage/rocksdb_store.hpp"
+#include "test_support.hpp"
+
+using namespace sysdist;
+namespace asio = boost::asio;
+
+namespace {
+struct TempDir {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("sysdist-storage-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+double counter(const Metrics& metrics, const std::string& name) {
+  auto text = metrics.render();
+  auto at = text.find("\n" + name + " ");
+  return at == std::string::npos ? 0 : std::stod(text.substr(at + name.size() + 2));
+}
+
+asio::awaitable<void> commit_many(Store& store, int writers) {
+  auto executor = co_await asio::this_coro::executor;
+  std::vector<decltype(asio::co_spawn(executor, store.commit({}), asio::deferred))> commits;
+  for (int i = 0; i < writers; ++i) {
+    Batch batch{{Keyspace::data, "k" + std::to_string(i), "v" + std::to_string(i)}};
+    commits.push_back(asio::co_spawn(executor, store.commit(std::move(batch)), asio::deferred));
+  }
+  auto group = asio::experimental::make_parallel_group(std::move(commits));
+  co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(storage)
+
+BOOST_AUTO_TEST_CASE(concurrent_commits_share_synced_writes_and_all_land) {
+  TempDir dir;
+  Metrics metrics;
+  asio::io_context io;
+  RocksdbStore store(dir.path.string(), metrics, std::chrono::milliseconds(5));  // slow disk: commits pile up
+  test::run(io, commit_many(store, 200));
+  for (int i = 0; i < 200; ++i) BOOST_TEST(*store.get(Keyspace::data, "k" + std::to_string(i)) == "v" + std::to_string(i));
+  const auto batches = counter(metrics, "sysdist_storage_batches_total");
+  const auto commits = counter(metrics, "sysdist_storage_batched_commits_total");
+  BOOST_TEST(commits == 200);
+  BOOST_TEST(batches < commits / 2);  // merged, not one fsync each
+}
+
+BOOST_AUTO_TEST_CASE(acknowledged_writes_survive_reopening) {
+  TempDir dir;
+  Metrics metrics;
+  asio::io_context io;
+  {
+    RocksdbStore store(dir.path.string(), metrics, {});
+    Batch batch{{Keyspace::data, "city", "Rome"}, {Keyspace::txn, "t1", "{}"}, {Keyspace::meta, "incarnation", "3"}};
+    test::run(io, store.commit(std::move(batch)));
+    Batch removal{{Keyspace::data, "city", std::nullopt}, {Keyspace::data, "town", "Pisa"}};
+    test::run(io, store.commit(std::move(removal)));
+  }
+  RocksdbStore reopened(dir.path.string(), metrics, {});
+  BOOST_TEST(!reopened.get(Keyspace::data, "city").has_value());
+  BOOST_TEST(*reopened.get(Keyspace::data, "town") == "Pisa");
+  BOOST_TEST(*reopened.get(Keyspace::txn, "t1") == "{}");
+  BOOST_TEST(*reopened.get(Keyspace::meta, "incarnation") == "3");
+  std::vector<std::string> keys;
+  reopened.for_each(Keyspace::data, [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
+  BOOST_TEST(keys == std::vector<std::string>{"town"});
+}
+
+BOOST_AUTO_TEST_CASE(keyspaces_are_separate) {
+  MemoryStore store;
+  asio::io_context io;
+  Batch batch{{Keyspace::data, "same", "data"}, {Keyspace::txn, "same", "txn"}};
+  test::run(io, store.commit(std::move(batch)));
+  BOOST_TEST(*store.get(Keyspace::data, "same") == "data");
+  BOOST_TEST(*store.get(Keyspace::txn, "same") == "txn");
+  BOOST_TEST(!store.get(Keyspace::meta, "same").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_locked_data_dir_is_a_clear_error) {
+  TempDir dir;
+  Metrics metrics;
+  RocksdbStore first(dir.path.string(), metrics, {});
+  BOOST_CHECK_THROW(RocksdbStore(dir.path.string(), metrics, {}), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

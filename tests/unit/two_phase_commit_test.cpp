@@ -1,0 +1,206 @@
+// CA mode's two-phase commit on five in-process nodes: commits reach every node, any
+// unreachable or unwilling participant aborts the write and changes nothing, and crashes of
+// the coordinator or a participant at every step end with all nodes agreeing.
+#include <boost/test/unit_test.hpp>
+
+#include "ca_cluster.hpp"
+#include "modes/ca/txn.hpp"
+#include "peer/messages.hpp"
+
+using namespace sysdist;
+using namespace std::chrono_literals;
+using test::CaCluster;
+
+namespace {
+std::string proposal(const std::string& id, const std::string& key, const std::string& value) {
+  return to_body(ca::ProposeMessage{id, key, value, std::nullopt});
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(two_phase_commit)
+
+BOOST_AUTO_TEST_CASE(commit_applies_the_value_on_every_node) {
+  CaCluster c;
+  BOOST_TEST((c.put(0, "city", "Rome").outcome == Outcome::applied));
+  for (std::size_t i = 0; i < CaCluster::nodes; ++i) BOOST_TEST(*c.value(i, "city") == "Rome");
+  BOOST_TEST((c.put(3, "city", "Paris").outcome == Outcome::applied));
+  for (std::size_t i = 0; i < CaCluster::nodes; ++i) BOOST_TEST(*c.value(i, "city") == "Paris");
+  BOOST_TEST(c.prepared_anywhere() == 0u);
+  c.check_invariants();
+}
+
+BOOST_AUTO_TEST_CASE(delete_removes_the_key_everywhere_and_absent_key_is_not_found) {
+  CaCluster c;
+  c.put(1, "city", "Rome");
+  BOOST_TEST((c.remove(2, "city").outcome == Outcome::applied));
+  for (std::size_t i = 0; i < CaCluster::nodes; ++i) BOOST_TEST(!c.value(i, "city").has_value());
+  BOOST_TEST((c.remove(2, "city").outcome == Outcome::not_found));
+}
+
+BOOST_AUTO_TEST_CASE(dead_participant_aborts_the_write_and_changes_nothing) {
+  CaCluster c;
+  c.put(0, "city", "Rome");
+  c.crash(3);
+  auto result = c.put(0, "city", "Paris");
+  BOOST_TEST((result.outcome == Outcome::rejected));
+  BOOST_TEST(result.code == "participant_unreachable");
+  BOOST_TEST(result.message.find("127.0.0.4:3004") != std::string::npos);
+  for (std::size_t i : {0, 1, 2, 4}) BOOST_TEST(*c.value(i, "city") == "Rome");
+  BOOST_TEST(c.prepared_anywhere() == 0u);  // the yes-voters were rolled back before the answer
+  c.restart(3);
+  BOOST_TEST((c.put(0, "city", "Paris").outcome == Outcome::applied));
+  c.expect_no_divergence();
+}
+
+BOOST_AUTO_TEST_CASE(partitioned_participant_times_out_then_heals) {
+  CaCluster c;
+  c.network.isolate(2);
+  const auto start = std::chrono::steady_clock::now();
+  BOOST_TEST((c.put(0, "city", "Rome").outcome == Outcome::rejected));
+  BOOST_TEST((std::chrono::steady_clock::now() - start < 3s));  // bounded by the RPC timeout
+  c.network.heal();
+  c.settle_all();
+  BOOST_TEST((c.put(4, "city", "Oslo").outcome == Outcome::applied));
+  c.expect_no_divergence();
+}
+
+BOOST_AUTO_TEST_CASE(key_locked_by_another_transaction_gets_a_no_vote) {
+  CaCluster c;
+  auto vote = c.peer(1, "POST", "/2pc/propose", proposal("by-hand", "city", "Lyon"));
+  BOOST_TEST(vote.status == 200u);
+  auto result = c.put(0, "city", "Rome");
+  BOOST_TEST((result.outcome == Outcome::rejected));
+  BOOST_TEST(result.code == "conflict");
+  BOOST_TEST(result.message.find("by-hand") != std::string::npos);
+  BOOST_TEST(c.peer(1, "POST", "/2pc/rollback/by-hand").status == 200u);
+  BOOST_TEST((c.put(0, "city", "Rome").outcome == Outcome::applied));
+  c.expect_no_divergence();
+}
+
+BOOST_AUTO_TEST_CASE(hand_made_proposal_commits_or_rolls_back_by_hand) {
+  CaCluster c;
+  BOOST_TEST(c.peer(2, "POST", "/2pc/propose", proposal("t1", "city", "Lyon")).status == 200u);
+  BOOST_TEST(c.peer(2, "POST", "/2pc/propose", proposal("t1", "city", "Lyon")).status == 200u);  // same vote again
+  BOOST_TEST(!c.value(2, "city").has_value());  // prepared is not committed
+  BOOST_TEST(c.peer(2, "POST", "/2pc/commit/t1").status == 200u);
+  BOOST_TEST(*c.value(2, "city") == "Lyon");
+  BOOST_TEST(c.peer(2, "POST", "/2pc/commit/t1").status == 200u);    // idempotent
+  BOOST_TEST(c.peer(2, "POST", "/2pc/rollback/t1").status == 409u);  // already committed
+  BOOST_TEST(c.peer(2, "POST", "/2pc/commit/never-seen").status == 404u);
+  BOOST_TEST(c.peer(2, "POST", "/2pc/propose", "{\"id\":1}").status == 400u);
+  BOOST_TEST(c.peer(2, "GET", "/2pc/propose").status == 405u);
+  BOOST_TEST(c.peer(2, "GET", "/nothing").status == 404u);
+}
+
+BOOST_AUTO_TEST_CASE(hand_made_proposal_aborts_after_the_in_doubt_timeout) {
+  CaCluster c;
+  BOOST_TEST(c.peer(1, "POST", "/2pc/propose", proposal("forgotten", "city", "Lyon")).status == 200u);
+  BOOST_TEST(c.prepared(1) == 1u);
+  c.settle_all();  // in-doubt timeout is 600 ms in this cluster
+  BOOST_TEST(c.prepared(1) == 0u);
+  BOOST_TEST(c.states(1)["forgotten"] == "aborted");
+  BOOST_TEST(!c.value(1, "city").has_value());
+  BOOST_TEST((c.put(0, "city", "Rome").outcome == Outcome::applied));
+}
+
+BOOST_AUTO_TEST_CASE(coordinator_crash_before_proposing_aborts_on_restart) {
+  CaCluster c;
+  c.hook = [&](std::string_view step) {
+    if (step == "prepared") c.crash(0);
+  };
+  c.io.restart();
+  boost::asio::co_spawn(c.io, c.modes[0]->put("city", "Rome"), boost::asio::detached);
+  test::settle(c.io, 100ms);
+  c.hook = nullptr;
+  c.restart(0);
+  c.settle_all();
+  for (std::size_t i = 0; i < CaCluster::nodes; ++i) BOOST_TEST(!c.value(i, "city").has_value());
+  BOOST_TEST(c.states(0).begin()->second == "aborted");
+  BOOST_TEST((c.put(0, "city", "Paris").outcome == Outcome::applied));
+  c.expect_no_divergence();
+}
+
+BOOST_AUTO_TEST_CASE(coordinator_crash_after_votes_blocks_then_aborts_on_restart) {
+  CaCluster c;
+  c.hook = [&](std::string_view step) {
+    if (step == "voted") c.crash(0);
+  };
+  c.io.restart();
+  boost::asio::co_spawn(c.io, c.modes[0]->put("city", "Rome"), boost::asio::detached);
+  test::settle(c.io, 600ms);
+  c.hook = nullptr;
+  // Everyone voted yes and nobody knows the decision: 2PC blocks (cooperative termination
+  // cannot decide), the key stays locked.
+  for (std::size_t i = 1; i < CaCluster::nodes; ++i) BOOST_TEST(c.prepared(i) == 1u);
+  BOOST_TEST((c.put(1, "city", "Paris").outcome == Outcome::rejected));
+  c.restart(0);  // its log has no decision: presumed abort
+  c.settle_all();
+  BOOST_TEST(c.prepared_anywhere() == 0u);
+  for (std::size_t i = 0; i < CaCluster::nodes; ++i) BOOST_TEST(!c.value(i, "city").has_value());
+  BOOST_TEST((c.put(1, "city", "Paris").outcome == Outcome::applied));
+  c.expect_no_divergence();
+}
+
+BOOST_AUTO_TEST_CASE(coordinator_crash_after_decision_commits_everywhere_on_restart) {
+  CaCluster c;
+  c.hook = [&](std::string_view step) {
+    if (step == "decided") c.crash(0);
+  };
+  c.io.restart();
+  boost::asio::co_spawn(c.io, c.modes[0]->put("city", "Rome"), boost::asio::detached);
+  test::settle(c.io, 300ms);
+  c.hook = nullptr;
+  BOOST_TEST(*c.value(0, "city") == "Rome");  // the decision is durable on the coordinator
+  c.restart(0);
+  c.settle_all();
+  BOOST_TEST(c.prepared_anywhere() == 0u);
+  for (std::size_t i = 0; i < CaCluster::nodes; ++i) BOOST_TEST(*c.value(i, "city") == "Rome");
+  c.expect_no_divergence();
+}
+
+BOOST_AUTO_TEST_CASE(participant_that_missed_the_commit_learns_it_from_other_participants) {
+  CaCluster c;
+  c.hook = [&](std::string_view step) {
+    if (step == "decided") c.network.cut(0, 4);  // node 5 never hears the decision from node 1
+  };
+  BOOST_TEST((c.put(0, "city", "Rome").outcome == Outcome::applied));
+  c.hook = nullptr;
+  BOOST_TEST(!c.value(4, "city").has_value());
+  c.settle_all();  // node 5 cannot reach the coordinator: it asks the others (cooperative termination)
+  BOOST_TEST(*c.value(4, "city") == "Rome");
+  c.expect_no_divergence();
+}
+
+BOOST_AUTO_TEST_CASE(participant_crash_after_voting_yes_commits_on_restart) {
+  CaCluster c;
+  c.hook = [&](std::string_view step) {
+    if (step == "voted") c.crash(2);
+  };
+  BOOST_TEST((c.put(0, "city", "Rome").outcome == Outcome::applied));
+  c.hook = nullptr;
+  BOOST_TEST(!c.value(2, "city").has_value());
+  c.restart(2);  // finds its prepared record, asks the coordinator
+  c.settle_all();
+  BOOST_TEST(*c.value(2, "city") == "Rome");
+  c.expect_no_divergence();
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_writes_to_one_key_never_diverge) {
+  CaCluster c;
+  c.io.restart();
+  int done = 0, applied = 0;
+  for (int w = 0; w < 20; ++w)
+    boost::asio::co_spawn(c.io, c.modes[w % CaCluster::nodes]->put("city", "v" + std::to_string(w)),
+                          [&](std::exception_ptr, Result r) {
+                            ++done;
+                            applied += r.outcome == Outcome::applied;
+                          });
+  for (int i = 0; i < 200 && done < 20; ++i) test::settle(c.io, 20ms);
+  BOOST_TEST(done == 20);
+  c.settle_all();
+  c.expect_no_divergence();
+  if (applied == 0) BOOST_TEST((c.put(0, "city", "last").outcome == Outcome::applied));
+  BOOST_TEST(c.value(0, "city").has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
