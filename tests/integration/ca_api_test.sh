@@ -54,10 +54,12 @@ expect_eq "$(value_on 3 city)" Rome "city unchanged after bad input"
 req GET 1 /database/big; expect_eq "$STATUS" 404 "rejected big value not stored"
 
 log "a half-open or slow client does not stall the node"
-in_ns bash -c "exec 3<>/dev/tcp/127.0.0.1/$(port_of 1); printf 'GET /health HTTP/1.1\r\nHost: x\r\n' >&3; sleep 30" &
+in_ns timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$(port_of 1); printf 'GET /health HTTP/1.1\r\nHost: x\r\n' >&3; sleep 5" \
+  >/dev/null 2>&1 &
 slow=$!
 expect_status 200 GET 1 /health
-kill $slow 2>/dev/null || true
+expect_status 201 POST 1 /database/during/slow-client
+wait $slow || true
 
 log "admin and observability routes"
 expect_status 200 GET 2 /admin/dump
