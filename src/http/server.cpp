@@ -49,7 +49,11 @@ class BeastServer final : public HttpServer {
 
   // Reads requests until the client closes, times out or asks to close.
   asio::awaitable<void> serve(beast::tcp_stream stream) {
-    ++connections_;
+    struct Counted {  // counts the connection for as long as this coroutine lives
+      std::size_t& n;
+      explicit Counted(std::size_t& count) : n(count) { ++n; }
+      ~Counted() { --n; }
+    } counted(connections_);
     beast::flat_buffer buffer;
     for (;;) {
       http::request_parser<http::string_body> parser;
@@ -73,7 +77,6 @@ class BeastServer final : public HttpServer {
     }
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    --connections_;
   }
 
   asio::awaitable<bool> send(beast::tcp_stream& stream, const HttpResponse& response, bool keep_alive) {

@@ -47,7 +47,7 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
   Config c;
   std::string peers;
   long rpc_ms = 0, in_doubt_ms = 0, slow_ms = 0;
-  po::options_description options("Usage: sysdist PORT [options]   (port 300x is node x on 127.0.0.x)\nOptions");
+  po::options_description options("Usage: sysdist PORT [options]   (port 300x is node x on 127.0.0.x)\nOptions", 120);
   // clang-format off
   options.add_options()
     ("help,h", "print this help")

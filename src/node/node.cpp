@@ -25,6 +25,22 @@ std::uint64_t next_incarnation(asio::io_context& io, Store& store) {
   io.restart();
   return incarnation;
 }
+// /admin/status's "peers": each other node and the last call to it, as seen from here.
+boost::json::array peer_view(const Membership& membership, const std::vector<PeerHealth>& health) {
+  boost::json::array peers;
+  const auto now = std::chrono::steady_clock::now();
+  for (auto i : membership.others()) {
+    boost::json::object peer{{"node", i + 1}, {"address", membership.members[i].address()}};
+    if (i < health.size() && health[i].when != std::chrono::steady_clock::time_point{}) {
+      peer["last_call"] = health[i].last_outcome;
+      peer["ms_ago"] = std::chrono::duration_cast<std::chrono::milliseconds>(now - health[i].when).count();
+    } else {
+      peer["last_call"] = "none yet";
+    }
+    peers.push_back(std::move(peer));
+  }
+  return peers;
+}
 }  // namespace
 
 int Node::run() {
@@ -62,7 +78,10 @@ int Node::run() {
       io.stop();
       co_return;
     }
-    router.add_status = [&server](boost::json::object& status) { status["connections"] = server->open_connections(); };
+    router.add_status = [&](boost::json::object& status) {
+      status["connections"] = server->open_connections();
+      status["peers"] = peer_view(config_.membership, transport->health());
+    };
     log->info("node {} serving {} mode on {}:{} (data {}, incarnation {})", config_.membership.self + 1, config_.mode,
               config_.host, config_.port, config_.data_dir, incarnation);
   };

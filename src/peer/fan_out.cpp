@@ -36,4 +36,12 @@ asio::awaitable<std::vector<PeerResult>> call_all(Transport& transport, const st
   co_return std::move(results);
 }
 
+asio::awaitable<std::vector<PeerResult>> call_quorum(Transport& transport, const std::vector<std::size_t>& peers,
+                                                     const PeerRequest& request, std::chrono::milliseconds timeout,
+                                                     std::size_t needed) {
+  std::size_t ok = 0;
+  DecisiveReply enough = [&ok, needed](const PeerResult& r) { return r.answered_ok() && ++ok >= needed; };
+  co_return co_await call_all(transport, peers, request, timeout, std::move(enough));
+}
+
 }  // namespace sysdist

@@ -1,4 +1,5 @@
-// Fan-out: call several peers in parallel and gather their replies.
+// Fan-out: call several peers in parallel and gather their replies (need-all rounds and
+// K-of-N quorums).
 //
 // call_all sends one request to each listed peer, each call bounded by `timeout`, and
 // completes when every call has finished -- or, when `decisive` is given, as soon as one
@@ -18,5 +19,11 @@ boost::asio::awaitable<std::vector<PeerResult>> call_all(Transport& transport, c
                                                          const PeerRequest& request,
                                                          std::chrono::milliseconds timeout,
                                                          DecisiveReply decisive = {});
+
+// Completes as soon as `needed` peers answered 2xx (cancelling the rest), or when every
+// call has finished or timed out. Count the 2xx results to see whether the quorum was met.
+boost::asio::awaitable<std::vector<PeerResult>> call_quorum(Transport& transport, const std::vector<std::size_t>& peers,
+                                                            const PeerRequest& request,
+                                                            std::chrono::milliseconds timeout, std::size_t needed);
 
 }  // namespace sysdist

@@ -21,7 +21,11 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 class HttpTransport final : public Transport {
  public:
   HttpTransport(asio::any_io_executor executor, const Membership& membership, std::string secret, Metrics& metrics)
-      : executor_(std::move(executor)), secret_(std::move(secret)), metrics_(metrics), idle_(membership.size()) {
+      : executor_(std::move(executor)),
+        secret_(std::move(secret)),
+        metrics_(metrics),
+        idle_(membership.size()),
+        health_(membership.size()) {
     tcp::resolver resolver(executor_);
     for (const auto& member : membership.members)
       endpoints_.push_back(*resolver.resolve(member.host, std::to_string(member.port)).begin());
@@ -31,10 +35,13 @@ class HttpTransport final : public Transport {
 
   asio::awaitable<PeerResult> call(std::size_t peer, PeerRequest request, std::chrono::milliseconds timeout) override {
     auto result = co_await call_with_retry(peer, request, timeout);
-    metrics_.count("sysdist_peer_calls_total",
-                   "peer=\"" + std::to_string(peer + 1) + "\",outcome=\"" + outcome_label(result) + "\"");
+    const auto outcome = outcome_label(result);
+    metrics_.count("sysdist_peer_calls_total", "peer=\"" + std::to_string(peer + 1) + "\",outcome=\"" + outcome + "\"");
+    if (outcome != "cancelled") health_[peer] = PeerHealth{outcome, std::chrono::steady_clock::now()};
     co_return result;
   }
+
+  std::vector<PeerHealth> health() const override { return health_; }
 
  private:
   using Stream = std::unique_ptr<beast::tcp_stream>;
@@ -118,6 +125,7 @@ class HttpTransport final : public Transport {
   std::vector<tcp::resolver::results_type::value_type> endpoints_;
   std::optional<asio::ip::address> bind_address_;
   std::vector<std::vector<Stream>> idle_;
+  std::vector<PeerHealth> health_;
 };
 
 }  // namespace

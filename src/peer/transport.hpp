@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace sysdist {
 
@@ -32,11 +33,19 @@ struct PeerResult {
 // What a node runs for an inbound peer request (the node's router, in tests the mode).
 using PeerHandler = std::function<boost::asio::awaitable<PeerReply>(PeerRequest)>;
 
+// How one peer looks from here: the outcome of the last call to it and how long ago.
+struct PeerHealth {
+  std::string last_outcome = "never called";  // an HTTP status, "timeout", "unreachable", ...
+  std::chrono::steady_clock::time_point when{};
+};
+
 class Transport {
  public:
   virtual ~Transport() = default;
   virtual boost::asio::awaitable<PeerResult> call(std::size_t peer, PeerRequest request,
                                                   std::chrono::milliseconds timeout) = 0;
+  // Indexed by peer; empty when the transport does not track it.
+  virtual std::vector<PeerHealth> health() const { return {}; }
 };
 
 }  // namespace sysdist

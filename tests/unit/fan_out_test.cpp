@@ -71,6 +71,29 @@ BOOST_AUTO_TEST_CASE(decisive_reply_cancels_the_calls_still_running) {
   BOOST_TEST(results[2].error == asio::error::operation_aborted);
 }
 
+BOOST_AUTO_TEST_CASE(quorum_completes_at_k_successes_and_cancels_the_rest) {
+  Network n;
+  n.network.cut(0, 3);  // would hang until the 10 s deadline
+  PeerRequest request{"GET", "/x", ""};
+  const auto start = std::chrono::steady_clock::now();
+  auto results = test::run(n.io, call_quorum(*n.from_zero, {1, 2, 3}, request, 10s, 2));
+  BOOST_TEST((std::chrono::steady_clock::now() - start < 5s));
+  BOOST_TEST(results[0].answered_ok());
+  BOOST_TEST(results[1].answered_ok());
+  BOOST_TEST(results[2].error == asio::error::operation_aborted);
+}
+
+BOOST_AUTO_TEST_CASE(quorum_not_met_returns_after_the_deadline_with_what_answered) {
+  Network n;
+  n.network.cut(0, 2);
+  n.network.cut(0, 3);
+  PeerRequest request{"GET", "/x", ""};
+  auto results = test::run(n.io, call_quorum(*n.from_zero, {1, 2, 3}, request, 200ms, 2));
+  BOOST_TEST(results[0].answered_ok());
+  BOOST_TEST(results[1].error == asio::error::timed_out);
+  BOOST_TEST(results[2].error == asio::error::timed_out);
+}
+
 BOOST_AUTO_TEST_CASE(reply_lost_when_the_link_is_cut_while_the_peer_works) {
   Network n;
   n.network.set_delay(100ms);

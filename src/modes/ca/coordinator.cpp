@@ -71,6 +71,7 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   }
 
   // The decision is durable here, with the value, before any participant hears of it.
+  log_->info("txn {}: all {} voted yes -> COMMIT", txn.id, membership.size());
   auto decided = co_await local_.commit(txn.id);
   step("decided");
   if (decided != TxnState::committed) {  // rolled back by hand (bin/rollback.sh) meanwhile
@@ -78,7 +79,6 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
     metrics.count("sysdist_2pc_transactions_total", "outcome=\"aborted\"");
     co_return Result::fail(Outcome::rejected, "aborted", "Transaction " + txn.id + " was rolled back meanwhile");
   }
-  log_->info("txn {}: all {} voted yes, COMMIT decided; sending phase 2", txn.id, membership.size());
   co_await send_decision(txn.id, TxnState::committed, peers);
   metrics.count("sysdist_2pc_transactions_total", "outcome=\"committed\"");
   co_return Result::ok();
