@@ -12,11 +12,21 @@ bool is_valid_utf8(std::string_view text) {
     const auto c = static_cast<unsigned char>(text[i]);
     std::size_t extra = 0;
     char32_t cp = 0;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; }
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else
+      return false;
     if (i + extra >= text.size()) return false;  // truncated sequence
     for (std::size_t k = 1; k <= extra; ++k) {
       const auto cc = static_cast<unsigned char>(text[i + k]);
@@ -34,18 +44,18 @@ bool is_valid_utf8(std::string_view text) {
 std::optional<Result> check_key(std::string_view key) {
   if (key.empty()) return Result::fail(Outcome::invalid, "empty_key", "Key must not be empty");
   if (key.size() > limits::max_key_bytes)
-    return Result::fail(Outcome::invalid, "key_too_long",
-                        "Key is " + std::to_string(key.size()) + " bytes; the limit is " +
-                            std::to_string(limits::max_key_bytes));
+    return Result::fail(
+        Outcome::invalid, "key_too_long",
+        "Key is " + std::to_string(key.size()) + " bytes; the limit is " + std::to_string(limits::max_key_bytes));
   if (!is_valid_utf8(key)) return Result::fail(Outcome::invalid, "invalid_utf8", "Key is not valid UTF-8");
   return std::nullopt;
 }
 
 std::optional<Result> check_value(std::string_view value) {
   if (value.size() > limits::max_value_bytes)
-    return Result::fail(Outcome::invalid, "value_too_long",
-                        "Value is " + std::to_string(value.size()) + " bytes; the limit is " +
-                            std::to_string(limits::max_value_bytes));
+    return Result::fail(
+        Outcome::invalid, "value_too_long",
+        "Value is " + std::to_string(value.size()) + " bytes; the limit is " + std::to_string(limits::max_value_bytes));
   if (!is_valid_utf8(value)) return Result::fail(Outcome::invalid, "invalid_utf8", "Value is not valid UTF-8");
   return std::nullopt;
 }

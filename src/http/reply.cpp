@@ -23,9 +23,12 @@ HttpResponse reply_for(const Result& result, unsigned success_status, std::strin
       return error_response(404, "not_found", "Value for key " + std::string(key) + " not present");
     case Outcome::invalid:
       return error_response(result.code == "value_too_long" ? 413 : 400, result.code, result.message);
-    case Outcome::rejected: return error_response(422, result.code, result.message);
-    case Outcome::unavailable: return error_response(503, result.code, result.message);
-    case Outcome::unknown: return error_response(504, result.code, result.message);
+    case Outcome::rejected:
+      return error_response(422, result.code, result.message);
+    case Outcome::unavailable:
+      return error_response(503, result.code, result.message);
+    case Outcome::unknown:
+      return error_response(504, result.code, result.message);
   }
   return error_response(500, "internal", "unhandled outcome");
 }

@@ -1,17 +1,16 @@
 #include "http/router.hpp"
 
-#include <boost/asio.hpp>
-#include <boost/json.hpp>
-#include <boost/url.hpp>
 #include <chrono>
 #include <iostream>
 
+#include <boost/json.hpp>
+#include <boost/url.hpp>
+
 #include "common/checks.hpp"
+#include "common/net.hpp"
 #include "node/logging.hpp"
 
 namespace sysdist {
-
-namespace asio = boost::asio;
 
 namespace {
 HttpResponse method_not_allowed(const std::string& method, std::string_view allowed) {

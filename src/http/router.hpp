@@ -4,8 +4,9 @@
 // changes nothing. Peer and admin routes require the cluster secret when one is set.
 // Also counts in-flight requests for graceful shutdown and /admin/status.
 #pragma once
-#include <boost/asio/awaitable.hpp>
 #include <functional>
+
+#include <boost/asio/awaitable.hpp>
 
 #include "common/metrics.hpp"
 #include "http/reply.hpp"

@@ -1,22 +1,12 @@
 #include "http/server.hpp"
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
 #include "common/limits.hpp"
+#include "common/net.hpp"
 #include "node/logging.hpp"
 
 namespace sysdist {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using asio::ip::tcp;
-
 namespace {
-
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 class BeastServer final : public HttpServer {
  public:
@@ -41,7 +31,7 @@ class BeastServer final : public HttpServer {
     while (acceptor_.is_open()) {
       auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-      if (ec) continue;  // e.g. out of file descriptors for a moment
+      if (ec) continue;                                       // e.g. out of file descriptors for a moment
       if (connections_ >= limits::max_connections) continue;  // socket closes here
       asio::co_spawn(acceptor_.get_executor(), serve(beast::tcp_stream(std::move(socket))), log_failure("connection"));
     }
@@ -62,11 +52,15 @@ class BeastServer final : public HttpServer {
       stream.expires_after(limits::request_read_timeout);
       auto [read_ec, bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
       if (read_ec) {
-        if (read_ec == http::error::body_limit) co_await send(stream, error_response(413, "too_large", "Body over the limit"), false);
-        else if (read_ec == http::error::header_limit) co_await send(stream, error_response(431, "headers_too_large", "Headers over the limit"), false);
-        else if (read_ec != http::error::end_of_stream && read_ec != beast::error::timeout && read_ec != asio::error::eof &&
-                 read_ec != asio::error::connection_reset && read_ec != asio::error::operation_aborted)
-          co_await send(stream, error_response(400, "bad_request", "Malformed HTTP request: " + read_ec.message()), false);
+        if (read_ec == http::error::body_limit)
+          co_await send(stream, error_response(413, "too_large", "Body over the limit"), false);
+        else if (read_ec == http::error::header_limit)
+          co_await send(stream, error_response(431, "headers_too_large", "Headers over the limit"), false);
+        else if (read_ec != http::error::end_of_stream && read_ec != beast::error::timeout &&
+                 read_ec != asio::error::eof && read_ec != asio::error::connection_reset &&
+                 read_ec != asio::error::operation_aborted)
+          co_await send(stream, error_response(400, "bad_request", "Malformed HTTP request: " + read_ec.message()),
+                        false);
         break;
       }
       auto request = parser.release();

@@ -3,9 +3,10 @@
 // clients are dropped), headers and bodies are size-limited (431/413), at most
 // limits::max_connections are open at once. Each response carries X-Sys-Id: <port>.
 #pragma once
-#include <boost/asio/any_io_executor.hpp>
 #include <memory>
 #include <string>
+
+#include <boost/asio/any_io_executor.hpp>
 
 #include "http/router.hpp"
 

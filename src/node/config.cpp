@@ -1,9 +1,10 @@
 #include "node/config.hpp"
 
 #include <algorithm>
-#include <boost/program_options.hpp>
 #include <map>
 #include <sstream>
+
+#include <boost/program_options.hpp>
 
 namespace sysdist {
 
@@ -70,10 +71,11 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), vm);
-    po::store(po::parse_environment(options, [](const std::string& name) {
-                auto it = environment_names.find(name);
-                return it == environment_names.end() ? std::string() : it->second;
-              }),
+    po::store(po::parse_environment(options,
+                                    [](const std::string& name) {
+                                      auto it = environment_names.find(name);
+                                      return it == environment_names.end() ? std::string() : it->second;
+                                    }),
               vm);
     if (vm.count("help")) {
       std::ostringstream text;
@@ -88,7 +90,8 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
   if (!vm.count("port")) return fail("missing PORT (e.g. sysdist 3001; see sysdist --help)");
   std::transform(c.mode.begin(), c.mode.end(), c.mode.begin(), ::toupper);
   if (c.mode == "AC") c.mode = "CA";
-  if (c.mode != "CA" && c.mode != "AP" && c.mode != "CP") return fail("unknown mode '" + c.mode + "': use CA, AP or CP");
+  if (c.mode != "CA" && c.mode != "AP" && c.mode != "CP")
+    return fail("unknown mode '" + c.mode + "': use CA, AP or CP");
   if (rpc_ms <= 0 || in_doubt_ms <= 0 || slow_ms < 0) return fail("timeouts must be positive");
   c.rpc_timeout = std::chrono::milliseconds(rpc_ms);
   c.in_doubt_timeout = std::chrono::milliseconds(in_doubt_ms);
@@ -112,8 +115,9 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
     if (m.port == c.port && (c.host.empty() || m.host == c.host)) found = i, ++matches;
   }
   if (matches != 1)
-    return fail("port " + std::to_string(c.port) + (matches ? " matches several members" : " is not in the membership") +
-                " (members: " + (peers.empty() ? "127.0.0.1:3001 ... 127.0.0.5:3005" : peers) + "; use --peers/--host)");
+    return fail(
+        "port " + std::to_string(c.port) + (matches ? " matches several members" : " is not in the membership") +
+        " (members: " + (peers.empty() ? "127.0.0.1:3001 ... 127.0.0.5:3005" : peers) + "; use --peers/--host)");
   c.membership.self = found;
   if (c.host.empty()) c.host = c.membership.me().host;
   if (c.data_dir.empty()) c.data_dir = "./data/" + std::to_string(c.port);

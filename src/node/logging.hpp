@@ -23,7 +23,9 @@ struct LogFailure {
   std::string what;
   void operator()(std::exception_ptr failure) const;
   template <class T>
-  void operator()(std::exception_ptr failure, const T&) const { (*this)(failure); }
+  void operator()(std::exception_ptr failure, const T&) const {
+    (*this)(failure);
+  }
 };
 inline LogFailure log_failure(std::string what) { return LogFailure{std::move(what)}; }
 

@@ -2,11 +2,12 @@
 // client operations and hands it every peer route; the node starts and stops it.
 // All calls run on the node's one event-loop thread.
 #pragma once
-#include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include "common/metrics.hpp"
 #include "common/outcome.hpp"

@@ -1,8 +1,7 @@
 #include "node/node.hpp"
 
-#include <boost/asio.hpp>
-
 #include "common/limits.hpp"
+#include "common/net.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "node/logging.hpp"
@@ -11,8 +10,6 @@
 #include "storage/rocksdb_store.hpp"
 
 namespace sysdist {
-
-namespace asio = boost::asio;
 
 namespace {
 // Reads, bumps and durably stores this node's incarnation number.
@@ -102,7 +99,9 @@ int Node::run() {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (ec) return;
-    signals.async_wait([&](boost::system::error_code ec2, int) { if (!ec2) io.stop(); });  // second signal: now
+    signals.async_wait([&](boost::system::error_code ec2, int) {
+      if (!ec2) io.stop();
+    });  // second signal: now
     asio::co_spawn(io, shutdown, log_failure("shutdown"));
   });
   asio::co_spawn(io, startup, log_failure("startup"));

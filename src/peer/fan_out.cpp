@@ -1,11 +1,10 @@
 #include "peer/fan_out.hpp"
 
-#include <boost/asio.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 
-namespace sysdist {
+#include "common/net.hpp"
 
-namespace asio = boost::asio;
+namespace sysdist {
 
 namespace {
 // Parallel-group cancellation condition: cancel the remaining calls once a reply decides.
@@ -26,7 +25,8 @@ asio::awaitable<std::vector<PeerResult>> call_all(Transport& transport, const st
   using Call = decltype(asio::co_spawn(executor, transport.call(0, request, timeout), asio::deferred));
   std::vector<Call> calls;
   calls.reserve(peers.size());
-  for (auto peer : peers) calls.push_back(asio::co_spawn(executor, transport.call(peer, request, timeout), asio::deferred));
+  for (auto peer : peers)
+    calls.push_back(asio::co_spawn(executor, transport.call(peer, request, timeout), asio::deferred));
 
   CancelWhenDecided condition{&decisive};
   auto group = asio::experimental::make_parallel_group(std::move(calls));

@@ -16,8 +16,7 @@ namespace sysdist {
 using DecisiveReply = std::function<bool(const PeerResult&)>;
 
 boost::asio::awaitable<std::vector<PeerResult>> call_all(Transport& transport, const std::vector<std::size_t>& peers,
-                                                         const PeerRequest& request,
-                                                         std::chrono::milliseconds timeout,
+                                                         const PeerRequest& request, std::chrono::milliseconds timeout,
                                                          DecisiveReply decisive = {});
 
 // Completes as soon as `needed` peers answered 2xx (cancelling the rest), or when every

@@ -1,22 +1,13 @@
 #include "peer/http_transport.hpp"
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
 #include "common/limits.hpp"
+#include "common/net.hpp"
 
 namespace sysdist {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using asio::ip::tcp;
-
 namespace {
-
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 class HttpTransport final : public Transport {
  public:

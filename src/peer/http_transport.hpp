@@ -7,8 +7,9 @@
 // while idle gets one retry on a fresh connection. Every request carries the cluster
 // secret when one is set.
 #pragma once
-#include <boost/asio/any_io_executor.hpp>
 #include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
 
 #include "common/membership.hpp"
 #include "common/metrics.hpp"

@@ -1,13 +1,11 @@
 #include "peer/memory_transport.hpp"
 
-#include <boost/asio.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/net.hpp"
 #include "node/logging.hpp"
 
 namespace sysdist {
-
-namespace asio = boost::asio;
 
 namespace {
 class MemoryTransport final : public Transport {
@@ -72,7 +70,8 @@ asio::awaitable<PeerResult> MemoryNetwork::deliver(std::size_t from, std::size_t
   auto delivery = std::make_shared<Delivery>(executor_);
   delivery->done.expires_after(timeout);
   if (reachable(from, to)) {
-    auto run = [this, delivery, handler, from, to, target_life, request = std::move(request)]() -> asio::awaitable<void> {
+    auto run = [this, delivery, handler, from, to, target_life,
+                request = std::move(request)]() -> asio::awaitable<void> {
       if (delay_.count() > 0) {
         asio::steady_timer wait(executor_, delay_);
         co_await wait.async_wait(asio::use_awaitable);

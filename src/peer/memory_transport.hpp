@@ -10,10 +10,11 @@
 //   isolate(i)    cut i from everyone;  heal() removes every cut
 //   delay         added to every delivery
 #pragma once
-#include <boost/asio/any_io_executor.hpp>
 #include <memory>
 #include <set>
 #include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
 
 #include "peer/transport.hpp"
 

@@ -3,7 +3,7 @@
 namespace sysdist {
 
 boost::system::result<boost::json::value> parse_json_object(std::string_view body,
-                                                             std::initializer_list<std::string_view> optional_fields) {
+                                                            std::initializer_list<std::string_view> optional_fields) {
   boost::system::error_code ec;
   auto json = boost::json::parse(body, ec);
   if (ec) return ec;

@@ -3,16 +3,17 @@
 // exception; fields named in `optional_fields` may be absent (they read as null), so the
 // original's hand-written requests (bin/propose.sh) parse too.
 #pragma once
-#include <boost/json.hpp>
-#include <boost/system/result.hpp>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 
+#include <boost/json.hpp>
+#include <boost/system/result.hpp>
+
 namespace sysdist {
 
 boost::system::result<boost::json::value> parse_json_object(std::string_view body,
-                                                             std::initializer_list<std::string_view> optional_fields);
+                                                            std::initializer_list<std::string_view> optional_fields);
 
 template <class Message>
 boost::system::result<Message> parse_message(std::string_view body,

@@ -3,12 +3,13 @@
 // that is down, cut off, slow or cancelled comes back as PeerResult::error.
 // Implementations: HttpTransport (real nodes), MemoryNetwork's transports (tests).
 #pragma once
-#include <boost/asio/awaitable.hpp>
-#include <boost/system/error_code.hpp>
 #include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
 
 namespace sysdist {
 

@@ -9,16 +9,17 @@ std::optional<std::string> MemoryStore::get(Keyspace space, std::string_view key
   return it->second;
 }
 
-void MemoryStore::for_each(Keyspace space,
-                           const std::function<void(std::string_view, std::string_view)>& visit) const {
+void MemoryStore::for_each(Keyspace space, const std::function<void(std::string_view, std::string_view)>& visit) const {
   for (const auto& [k, v] : spaces_[static_cast<int>(space)]) visit(k, v);
 }
 
 boost::asio::awaitable<void> MemoryStore::commit(Batch batch) {
   for (auto& m : batch) {
     auto& space = spaces_[static_cast<int>(m.space)];
-    if (m.value) space[m.key] = std::move(*m.value);
-    else if (auto it = space.find(m.key); it != space.end()) space.erase(it);
+    if (m.value)
+      space[m.key] = std::move(*m.value);
+    else if (auto it = space.find(m.key); it != space.end())
+      space.erase(it);
   }
   co_return;
 }

@@ -11,8 +11,7 @@ namespace sysdist {
 class MemoryStore final : public Store {
  public:
   std::optional<std::string> get(Keyspace space, std::string_view key) const override;
-  void for_each(Keyspace space,
-                const std::function<void(std::string_view, std::string_view)>& visit) const override;
+  void for_each(Keyspace space, const std::function<void(std::string_view, std::string_view)>& visit) const override;
   boost::asio::awaitable<void> commit(Batch batch) override;
 
  private:

@@ -1,18 +1,16 @@
 #include "storage/rocksdb_store.hpp"
 
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
-
-#include <boost/asio.hpp>
 #include <filesystem>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
+
 #include "common/limits.hpp"
+#include "common/net.hpp"
 
 namespace sysdist {
-
-namespace asio = boost::asio;
 
 namespace {
 void check(const rocksdb::Status& status, const char* what) {
@@ -67,7 +65,8 @@ void RocksdbStore::for_each(Keyspace space,
                             const std::function<void(std::string_view, std::string_view)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[static_cast<int>(space)]));
   for (it->SeekToFirst(); it->Valid(); it->Next())
-    visit(std::string_view(it->key().data(), it->key().size()), std::string_view(it->value().data(), it->value().size()));
+    visit(std::string_view(it->key().data(), it->key().size()),
+          std::string_view(it->value().data(), it->value().size()));
   check(it->status(), "scan");
 }
 
@@ -96,7 +95,8 @@ void RocksdbStore::run_storage_thread() {
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is written
       std::size_t mutations = 0;
-      while (!queue_.empty() && (group.empty() || mutations + queue_.front().batch.size() <= limits::max_group_commit_mutations)) {
+      while (!queue_.empty() &&
+             (group.empty() || mutations + queue_.front().batch.size() <= limits::max_group_commit_mutations)) {
         mutations += queue_.front().batch.size();
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -107,8 +107,10 @@ void RocksdbStore::run_storage_thread() {
     for (auto& pending : group)
       for (auto& m : pending.batch) {
         auto* family = families_[static_cast<int>(m.space)];
-        if (m.value) write.Put(family, m.key, *m.value);
-        else write.Delete(family, m.key);
+        if (m.value)
+          write.Put(family, m.key, *m.value);
+        else
+          write.Delete(family, m.key);
         ++mutations;
       }
     const auto start = std::chrono::steady_clock::now();

@@ -10,12 +10,13 @@
 // commit(), which is durable (fsync'd) when it returns: concurrent commits are merged
 // into one synced write on the storage thread (group commit), never on the event loop.
 #pragma once
-#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/asio/awaitable.hpp>
 
 namespace sysdist {
 

@@ -5,10 +5,11 @@
 // check_invariants() is CA's invariant checker: no transaction is committed on one node
 // and aborted on another, and a key locked anywhere is prepared there.
 #pragma once
+#include <map>
+
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
-#include <map>
 
 #include "modes/ca/ca_mode.hpp"
 #include "peer/memory_transport.hpp"
@@ -78,7 +79,9 @@ struct CaCluster {
     stores[i] = std::make_unique<CrashableStore>(disks[i]);
     transports[i] = network.transport_for(i);
     ModeContext context{configs[i], *stores[i], *transports[i], metrics, ++incarnations[i]};
-    modes[i] = std::make_unique<ca::CaMode>(context, [this](std::string_view step) { if (hook) hook(step); });
+    modes[i] = std::make_unique<ca::CaMode>(context, [this](std::string_view step) {
+      if (hook) hook(step);
+    });
     auto* mode = modes[i].get();
     network.attach(i, [mode](PeerRequest request) { return mode->handle_peer(std::move(request)); });
     run(io, mode->start());
@@ -94,8 +97,22 @@ struct CaCluster {
   void restart(std::size_t i) { start(i); }
 
   Result put(std::size_t i, std::string key, std::string value) { return run(io, modes[i]->put(key, value)); }
+  // Starts a write on node i, crashes node i when its coordinator reaches `step`, and lets
+  // `wait` pass: the write never answers, as when the process dies there.
+  void crash_coordinator_at(std::string_view step, std::size_t i, std::string key, std::string value,
+                            std::chrono::milliseconds wait) {
+    hook = [this, step, i](std::string_view reached) {
+      if (reached == step) crash(i);
+    };
+    io.restart();
+    asio::co_spawn(io, modes[i]->put(std::move(key), std::move(value)), asio::detached);
+    settle(io, wait);
+    hook = nullptr;
+  }
   Result remove(std::size_t i, std::string key) { return run(io, modes[i]->remove(key)); }
-  std::optional<std::string> value(std::size_t i, const std::string& key) const { return disks[i].get(Keyspace::data, key); }
+  std::optional<std::string> value(std::size_t i, const std::string& key) const {
+    return disks[i].get(Keyspace::data, key);
+  }
   PeerReply peer(std::size_t i, std::string method, std::string target, std::string body = "") {
     PeerRequest request{std::move(method), std::move(target), std::move(body)};
     return run(io, modes[i]->handle_peer(std::move(request)));
@@ -110,7 +127,8 @@ struct CaCluster {
   // Lets in-doubt resolution run until nothing is prepared (bounded).
   void settle_all(std::chrono::milliseconds limit = std::chrono::milliseconds(5000)) {
     const auto give_up = std::chrono::steady_clock::now() + limit;
-    while (prepared_anywhere() > 0 && std::chrono::steady_clock::now() < give_up) settle(io, std::chrono::milliseconds(50));
+    while (prepared_anywhere() > 0 && std::chrono::steady_clock::now() < give_up)
+      settle(io, std::chrono::milliseconds(50));
     check_invariants();
   }
 

@@ -1,9 +1,10 @@
 // Options of SPEC section 1: the port picks the node, flags beat environment variables,
 // bad settings stop the node with a clear message.
-#include <boost/test/unit_test.hpp>
+#include "node/config.hpp"
+
 #include <cstdlib>
 
-#include "node/config.hpp"
+#include <boost/test/unit_test.hpp>
 
 using namespace sysdist;
 
@@ -48,16 +49,15 @@ BOOST_AUTO_TEST_CASE(peers_list_replaces_the_membership) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_settings_are_clear_errors) {
-  for (auto args : std::vector<std::vector<const char*>>{
-           {},                                   // no port
-           {"3009"},                             // not a member
-           {"3001", "--mode", "XY"},             // unknown mode
-           {"3001", "--peers", "nonsense"},      // bad peer
-           {"3001", "--replicas", "6"},          // N > members
-           {"3001", "--read-quorum", "4"},       // R > N
-           {"3001", "--rpc-timeout-ms", "0"},    // non-positive timeout
-           {"3001", "--log-level", "loud"},      // unknown level
-           {"3001", "--no-such-flag"}}) {
+  for (auto args : std::vector<std::vector<const char*>>{{},                                 // no port
+                                                         {"3009"},                           // not a member
+                                                         {"3001", "--mode", "XY"},           // unknown mode
+                                                         {"3001", "--peers", "nonsense"},    // bad peer
+                                                         {"3001", "--replicas", "6"},        // N > members
+                                                         {"3001", "--read-quorum", "4"},     // R > N
+                                                         {"3001", "--rpc-timeout-ms", "0"},  // non-positive timeout
+                                                         {"3001", "--log-level", "loud"},    // unknown level
+                                                         {"3001", "--no-such-flag"}}) {
     auto parsed = parse(args);
     BOOST_TEST(!parsed.config.has_value());
     BOOST_TEST(parsed.exit_code == 2);

@@ -1,8 +1,9 @@
 // Fan-out over the in-memory network: replies come back in peer order, a dead peer fails
 // at once, a cut-off peer times out at the deadline, and a decisive reply cancels the rest.
+#include "peer/fan_out.hpp"
+
 #include <boost/test/unit_test.hpp>
 
-#include "peer/fan_out.hpp"
 #include "peer/memory_transport.hpp"
 #include "test_support.hpp"
 

@@ -13,11 +13,11 @@ BOOST_AUTO_TEST_CASE(utf8_accepts_valid_text_and_rejects_malformed_sequences) {
   BOOST_TEST(is_valid_utf8("plain ascii"));
   BOOST_TEST(is_valid_utf8("h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80"));  // é € 😀
   BOOST_TEST(!is_valid_utf8("\xFF"));
-  BOOST_TEST(!is_valid_utf8("\xC3"));                // truncated
-  BOOST_TEST(!is_valid_utf8("\xC0\xAF"));            // overlong '/'
-  BOOST_TEST(!is_valid_utf8("\xED\xA0\x80"));        // surrogate
-  BOOST_TEST(!is_valid_utf8("\xF4\x90\x80\x80"));    // past U+10FFFF
-  BOOST_TEST(!is_valid_utf8("ok\xE2\x82"));          // truncated at the end
+  BOOST_TEST(!is_valid_utf8("\xC3"));              // truncated
+  BOOST_TEST(!is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  BOOST_TEST(!is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  BOOST_TEST(!is_valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  BOOST_TEST(!is_valid_utf8("ok\xE2\x82"));        // truncated at the end
 }
 
 BOOST_AUTO_TEST_CASE(key_must_be_non_empty_utf8_up_to_one_kib) {

@@ -1,11 +1,13 @@
 // Router: routes, percent-decoding, input limits, methods, the cluster secret and the one
 // outcome -> HTTP status mapping. Bad input never reaches the mode.
-#include <boost/json.hpp>
-#include <boost/test/unit_test.hpp>
+#include "http/router.hpp"
+
 #include <map>
 
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
 #include "common/limits.hpp"
-#include "http/router.hpp"
 #include "test_support.hpp"
 
 using namespace sysdist;
@@ -95,7 +97,13 @@ BOOST_AUTO_TEST_CASE(path_segments_are_percent_decoded) {
 
 BOOST_AUTO_TEST_CASE(bad_input_is_a_clear_error_and_never_reaches_the_mode) {
   Fixture f;
-  struct Case { const char* method; std::string target; std::string body; unsigned status; const char* code; };
+  struct Case {
+    const char* method;
+    std::string target;
+    std::string body;
+    unsigned status;
+    const char* code;
+  };
   const std::vector<Case> cases = {
       {"GET", "/database/%zz", "", 400, "bad_url"},
       {"GET", "/database/%FF", "", 400, "invalid_utf8"},
@@ -157,8 +165,10 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_per_route_and_status) {
   f.send("POST", "/database/k/v");
   f.send("GET", "/database/nope");
   auto text = f.send("GET", "/metrics").body;
-  BOOST_TEST(text.find(R"(sysdist_http_requests_total{route="/database/:key/:val",method="POST",status="201"} 1)") != std::string::npos);
-  BOOST_TEST(text.find(R"(sysdist_http_requests_total{route="/database/:key",method="GET",status="404"} 1)") != std::string::npos);
+  BOOST_TEST(text.find(R"(sysdist_http_requests_total{route="/database/:key/:val",method="POST",status="201"} 1)") !=
+             std::string::npos);
+  BOOST_TEST(text.find(R"(sysdist_http_requests_total{route="/database/:key",method="GET",status="404"} 1)") !=
+             std::string::npos);
   BOOST_TEST(text.find("sysdist_http_request_seconds_bucket") != std::string::npos);
 }
 

@@ -1,7 +1,8 @@
 // RocksdbStore: commits are durable and visible, concurrent commits share synced writes
 // (group commit), deletes remove, and a reopened store has everything acknowledged.
-#include <boost/test/unit_test.hpp>
 #include <filesystem>
+
+#include <boost/test/unit_test.hpp>
 
 #include "storage/memory_store.hpp"
 #include "storage/rocksdb_store.hpp"
@@ -43,7 +44,8 @@ BOOST_AUTO_TEST_CASE(concurrent_commits_share_synced_writes_and_all_land) {
   asio::io_context io;
   RocksdbStore store(dir.path.string(), metrics, std::chrono::milliseconds(5));  // slow disk: commits pile up
   test::run(io, commit_many(store, 200));
-  for (int i = 0; i < 200; ++i) BOOST_TEST(*store.get(Keyspace::data, "k" + std::to_string(i)) == "v" + std::to_string(i));
+  for (int i = 0; i < 200; ++i)
+    BOOST_TEST(*store.get(Keyspace::data, "k" + std::to_string(i)) == "v" + std::to_string(i));
   const auto batches = counter(metrics, "sysdist_storage_batches_total");
   const auto commits = counter(metrics, "sysdist_storage_batched_commits_total");
   BOOST_TEST(commits == 200);

@@ -1,10 +1,11 @@
 // Helpers for unit tests that drive coroutines: run one to completion on a test's
 // io_context (bounded in real time), and let simulated time pass.
 #pragma once
-#include <boost/asio.hpp>
-#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <optional>
+
+#include <boost/asio.hpp>
+#include <boost/test/unit_test.hpp>
 
 namespace sysdist::test {
 
@@ -32,7 +33,8 @@ T run(asio::io_context& io, asio::awaitable<T> task, std::chrono::seconds limit 
   return std::move(*result);
 }
 
-inline void run(asio::io_context& io, asio::awaitable<void> task, std::chrono::seconds limit = std::chrono::seconds(30)) {
+inline void run(asio::io_context& io, asio::awaitable<void> task,
+                std::chrono::seconds limit = std::chrono::seconds(30)) {
   auto wrapped = [](asio::awaitable<void> t) -> asio::awaitable<bool> {
     co_await std::move(t);
     co_return true;

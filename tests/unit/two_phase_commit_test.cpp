@@ -105,13 +105,7 @@ BOOST_AUTO_TEST_CASE(hand_made_proposal_aborts_after_the_in_doubt_timeout) {
 
 BOOST_AUTO_TEST_CASE(coordinator_crash_before_proposing_aborts_on_restart) {
   CaCluster c;
-  c.hook = [&](std::string_view step) {
-    if (step == "prepared") c.crash(0);
-  };
-  c.io.restart();
-  boost::asio::co_spawn(c.io, c.modes[0]->put("city", "Rome"), boost::asio::detached);
-  test::settle(c.io, 100ms);
-  c.hook = nullptr;
+  c.crash_coordinator_at("prepared", 0, "city", "Rome", 100ms);
   c.restart(0);
   c.settle_all();
   for (std::size_t i = 0; i < CaCluster::nodes; ++i) BOOST_TEST(!c.value(i, "city").has_value());
@@ -122,13 +116,7 @@ BOOST_AUTO_TEST_CASE(coordinator_crash_before_proposing_aborts_on_restart) {
 
 BOOST_AUTO_TEST_CASE(coordinator_crash_after_votes_blocks_then_aborts_on_restart) {
   CaCluster c;
-  c.hook = [&](std::string_view step) {
-    if (step == "voted") c.crash(0);
-  };
-  c.io.restart();
-  boost::asio::co_spawn(c.io, c.modes[0]->put("city", "Rome"), boost::asio::detached);
-  test::settle(c.io, 600ms);
-  c.hook = nullptr;
+  c.crash_coordinator_at("voted", 0, "city", "Rome", 600ms);
   // Everyone voted yes and nobody knows the decision: 2PC blocks (cooperative termination
   // cannot decide), the key stays locked.
   for (std::size_t i = 1; i < CaCluster::nodes; ++i) BOOST_TEST(c.prepared(i) == 1u);
@@ -143,13 +131,7 @@ BOOST_AUTO_TEST_CASE(coordinator_crash_after_votes_blocks_then_aborts_on_restart
 
 BOOST_AUTO_TEST_CASE(coordinator_crash_after_decision_commits_everywhere_on_restart) {
   CaCluster c;
-  c.hook = [&](std::string_view step) {
-    if (step == "decided") c.crash(0);
-  };
-  c.io.restart();
-  boost::asio::co_spawn(c.io, c.modes[0]->put("city", "Rome"), boost::asio::detached);
-  test::settle(c.io, 300ms);
-  c.hook = nullptr;
+  c.crash_coordinator_at("decided", 0, "city", "Rome", 300ms);
   BOOST_TEST(*c.value(0, "city") == "Rome");  // the decision is durable on the coordinator
   c.restart(0);
   c.settle_all();

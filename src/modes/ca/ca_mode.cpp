@@ -1,20 +1,20 @@
 #include "modes/ca/ca_mode.hpp"
 
-#include <boost/asio.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 
 #include "common/checks.hpp"
 #include "common/limits.hpp"
+#include "common/net.hpp"
 #include "node/logging.hpp"
 #include "peer/messages.hpp"
 
 namespace sysdist::ca {
 
-namespace asio = boost::asio;
-
 namespace {
-PeerReply json_reply(unsigned status, const boost::json::object& body) { return {status, boost::json::serialize(body)}; }
+PeerReply json_reply(unsigned status, const boost::json::object& body) {
+  return {status, boost::json::serialize(body)};
+}
 PeerReply error_reply(unsigned status, std::string_view code, std::string_view message) {
   return {status, error_body(code, message)};
 }
@@ -33,7 +33,8 @@ asio::awaitable<void> CaMode::start() {
   auto in_doubt = participant_.recover();
   co_await coordinator_.recover(in_doubt);
   auto executor = co_await asio::this_coro::executor;
-  asio::co_spawn(executor, in_doubt_loop(), asio::bind_cancellation_slot(stop_signal_.slot(), log_failure("in-doubt loop")));
+  asio::co_spawn(executor, in_doubt_loop(),
+                 asio::bind_cancellation_slot(stop_signal_.slot(), log_failure("in-doubt loop")));
 }
 
 void CaMode::stop() { stop_signal_.emit(asio::cancellation_type::terminal); }
@@ -101,7 +102,8 @@ asio::awaitable<PeerReply> CaMode::propose(const std::string& body) {
 }
 
 asio::awaitable<PeerReply> CaMode::decide(const std::string& id, TxnState decision) {
-  auto outcome = decision == TxnState::committed ? co_await participant_.commit(id) : co_await participant_.rollback(id);
+  auto outcome =
+      decision == TxnState::committed ? co_await participant_.commit(id) : co_await participant_.rollback(id);
   if (!outcome) co_return error_reply(404, "unknown_transaction", "Transaction " + id + " is not prepared here");
   if (*outcome != decision)
     co_return error_reply(409, "already_decided", "Transaction " + id + " is already " + state_name(*outcome));

@@ -1,15 +1,12 @@
 #include "modes/ca/coordinator.hpp"
 
-#include <boost/asio.hpp>
-
+#include "common/net.hpp"
 #include "modes/ca/vote_tally.hpp"
 #include "node/logging.hpp"
 #include "peer/fan_out.hpp"
 #include "peer/messages.hpp"
 
 namespace sysdist::ca {
-
-namespace asio = boost::asio;
 
 namespace {
 // The "error" text of a peer's JSON error reply, or the raw body.
@@ -36,7 +33,8 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
     co_return Result::fail(Outcome::rejected, "conflict", own_vote.reason);
   }
   step("prepared");
-  log_->info("txn {}: PROPOSE {}='{}' to {} nodes", txn.id, preview(key), preview(value.value_or("<delete>")), membership.size() - 1);
+  log_->info("txn {}: PROPOSE {}='{}' to {} nodes", txn.id, preview(key), preview(value.value_or("<delete>")),
+             membership.size() - 1);
   const ProposeMessage propose{txn.id, key, value, txn.coordinator};
   const PeerRequest request{"POST", "/2pc/propose", to_body(propose)};
   auto is_no = [](const PeerResult& r) { return r.answered() && !r.answered_ok(); };
@@ -50,10 +48,14 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   for (std::size_t i = 0; i < peers.size(); ++i) {
     const auto& who = membership.members[peers[i]].address();
     const auto& r = replies[i];
-    if (r.answered_ok()) tally.record(who, Vote::yes), yes_voters.push_back(peers[i]);
-    else if (r.answered()) tally.record(who, Vote::no, error_message_in(r.reply.body)), others.push_back(peers[i]);
-    else if (r.error == asio::error::operation_aborted) others.push_back(peers[i]);  // cancelled: a "no" decided
-    else tally.record(who, Vote::missing), others.push_back(peers[i]);
+    if (r.answered_ok())
+      tally.record(who, Vote::yes), yes_voters.push_back(peers[i]);
+    else if (r.answered())
+      tally.record(who, Vote::no, error_message_in(r.reply.body)), others.push_back(peers[i]);
+    else if (r.error == asio::error::operation_aborted)
+      others.push_back(peers[i]);  // cancelled: a "no" decided
+    else
+      tally.record(who, Vote::missing), others.push_back(peers[i]);
   }
 
   if (!tally.all_yes()) {
@@ -84,8 +86,7 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   co_return Result::ok();
 }
 
-asio::awaitable<void> Coordinator::send_decision(std::string id, TxnState decision,
-                                                 std::vector<std::size_t> peers) {
+asio::awaitable<void> Coordinator::send_decision(std::string id, TxnState decision, std::vector<std::size_t> peers) {
   const auto action = decision == TxnState::committed ? "commit" : "rollback";
   const PeerRequest request{"POST", std::string("/2pc/") + action + "/" + id, ""};
   auto acks = co_await call_all(context_.transport, peers, request, context_.config.rpc_timeout);

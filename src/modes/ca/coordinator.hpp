@@ -8,8 +8,9 @@
 // A participant that misses phase 2 resolves its doubt by asking (see Participant).
 // A coordinator that restarts aborts every transaction it had not decided (recover()).
 #pragma once
-#include <boost/asio/awaitable.hpp>
 #include <functional>
+
+#include <boost/asio/awaitable.hpp>
 #include <spdlog/logger.h>
 
 #include "modes/ca/participant.hpp"

@@ -1,15 +1,14 @@
 #include "modes/ca/participant.hpp"
 
-#include <boost/asio.hpp>
 #include <boost/json.hpp>
 
+#include "common/net.hpp"
 #include "node/logging.hpp"
 #include "peer/fan_out.hpp"
 #include "peer/messages.hpp"
 
 namespace sysdist::ca {
 
-namespace asio = boost::asio;
 using std::chrono::steady_clock;
 
 namespace {
@@ -60,20 +59,24 @@ asio::awaitable<VoteResult> Participant::prepare(Txn txn) {
   co_await context_.store.commit(std::move(batch));
   if (!prepared_.contains(txn.id))  // rolled back while the record was being written
     co_return VoteResult{false, "transaction " + txn.id + " was aborted"};
-  log_->info("txn {}: prepared {}='{}' (coordinator {}), vote YES", txn.id, preview(txn.key), preview(txn.value.value_or("<delete>")),
-             txn.coordinator.empty() ? "none: hand-made" : txn.coordinator);
+  log_->info("txn {}: prepared {}='{}' (coordinator {}), vote YES", txn.id, preview(txn.key),
+             preview(txn.value.value_or("<delete>")), txn.coordinator.empty() ? "none: hand-made" : txn.coordinator);
   co_return VoteResult{true, ""};
 }
 
-asio::awaitable<Decided> Participant::commit(const std::string& id) { co_return co_await decide(id, TxnState::committed); }
-asio::awaitable<Decided> Participant::rollback(const std::string& id) { co_return co_await decide(id, TxnState::aborted); }
+asio::awaitable<Decided> Participant::commit(const std::string& id) {
+  co_return co_await decide(id, TxnState::committed);
+}
+asio::awaitable<Decided> Participant::rollback(const std::string& id) {
+  co_return co_await decide(id, TxnState::aborted);
+}
 
 asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState decision) {
   auto it = prepared_.find(id);
   if (it == prepared_.end()) {
     auto recorded = recorded_state(id);
     if (recorded || decision == TxnState::committed) co_return recorded;  // decided before, or nothing to commit
-    Txn unknown{id, "", std::nullopt, "", TxnState::aborted};  // so a late proposal votes no
+    Txn unknown{id, "", std::nullopt, "", TxnState::aborted};             // so a late proposal votes no
     auto batch = record_batch(unknown);
     co_await context_.store.commit(std::move(batch));
     co_return TxnState::aborted;
@@ -89,7 +92,8 @@ asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState dec
   co_await context_.store.commit(std::move(batch));
   prepared_.erase(id);
   locks_.unlock(txn.key, id);
-  log_->info("txn {}: {} key '{}'", id, decision == TxnState::committed ? "COMMITTED" : "ROLLED BACK", preview(txn.key));
+  log_->info("txn {}: {} key '{}'", id, decision == TxnState::committed ? "COMMITTED" : "ROLLED BACK",
+             preview(txn.key));
   co_return decision;
 }
 

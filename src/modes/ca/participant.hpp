@@ -12,10 +12,11 @@
 // coordinator; failing that, the other participants; a hand-made proposal (no coordinator)
 // aborts after the in-doubt timeout.
 #pragma once
-#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
+
+#include <boost/asio/awaitable.hpp>
 #include <spdlog/logger.h>
 
 #include "modes/ca/lock_table.hpp"

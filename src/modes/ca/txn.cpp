@@ -6,9 +6,12 @@ namespace sysdist::ca {
 
 const char* state_name(TxnState state) {
   switch (state) {
-    case TxnState::prepared: return "prepared";
-    case TxnState::committed: return "committed";
-    case TxnState::aborted: return "aborted";
+    case TxnState::prepared:
+      return "prepared";
+    case TxnState::committed:
+      return "committed";
+    case TxnState::aborted:
+      return "aborted";
   }
   return "?";
 }
@@ -23,8 +26,10 @@ std::string encode(const Txn& txn) {
   boost::json::object record;
   record["id"] = txn.id;
   record["key"] = txn.key;
-  if (txn.value) record["val"] = *txn.value;
-  else record["val"] = nullptr;
+  if (txn.value)
+    record["val"] = *txn.value;
+  else
+    record["val"] = nullptr;
   record["coordinator"] = txn.coordinator;
   record["state"] = state_name(txn.state);
   return boost::json::serialize(record);

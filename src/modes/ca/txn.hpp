@@ -5,10 +5,11 @@
 // Life of a record: prepared (key locked, vote yes given) -> committed or aborted, once.
 // Decided records are kept: cooperative termination asks about them later.
 #pragma once
-#include <boost/describe.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include <boost/describe.hpp>
 
 namespace sysdist::ca {
 

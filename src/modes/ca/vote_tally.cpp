@@ -4,9 +4,15 @@ namespace sysdist::ca {
 
 void VoteTally::record(const std::string& who, Vote vote, const std::string& reason) {
   switch (vote) {
-    case Vote::yes: ++yes_; break;
-    case Vote::no: no_.push_back(reason.empty() ? who : who + " (" + reason + ")"); break;
-    case Vote::missing: missing_.push_back(who); break;
+    case Vote::yes:
+      ++yes_;
+      break;
+    case Vote::no:
+      no_.push_back(reason.empty() ? who : who + " (" + reason + ")");
+      break;
+    case Vote::missing:
+      missing_.push_back(who);
+      break;
   }
 }
 
