@@ -23,6 +23,8 @@ const std::map<std::string, std::string> environment_names = {
     {"SYSDIST_RPC_TIMEOUT_MS", "rpc-timeout-ms"},
     {"SYSDIST_IN_DOUBT_TIMEOUT_MS", "in-doubt-timeout-ms"},
     {"SYSDIST_SLOW_STORAGE_MS", "slow-storage-ms"},
+    {"SYSDIST_ANTI_ENTROPY_MS", "anti-entropy-ms"},
+    {"SYSDIST_TOMBSTONE_GRACE_MS", "tombstone-grace-ms"},
     {"SYSDIST_REPLICAS", "replicas"},
     {"SYSDIST_READ_QUORUM", "read-quorum"},
     {"SYSDIST_WRITE_QUORUM", "write-quorum"},
@@ -47,7 +49,7 @@ ParsedConfig fail(const std::string& message) { return {std::nullopt, 2, "sysdis
 ParsedConfig parse_config(int argc, const char* const* argv) {
   Config c;
   std::string peers;
-  long rpc_ms = 0, in_doubt_ms = 0, slow_ms = 0;
+  long rpc_ms = 0, in_doubt_ms = 0, slow_ms = 0, anti_entropy_ms = 0, grace_ms = 0;
   po::options_description options("Usage: sysdist PORT [options]   (port 300x is node x on 127.0.0.x)\nOptions", 120);
   // clang-format off
   options.add_options()
@@ -62,6 +64,8 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
     ("rpc-timeout-ms", po::value(&rpc_ms)->default_value(1000), "deadline of every peer call  [env SYSDIST_RPC_TIMEOUT_MS]")
     ("in-doubt-timeout-ms", po::value(&in_doubt_ms)->default_value(60000), "CA: a proposal with no coordinator aborts after this  [env SYSDIST_IN_DOUBT_TIMEOUT_MS]")
     ("slow-storage-ms", po::value(&slow_ms)->default_value(0), "demo knob: added latency of every disk write  [env SYSDIST_SLOW_STORAGE_MS]")
+    ("anti-entropy-ms", po::value(&anti_entropy_ms)->default_value(2000), "AP: how often a node syncs with the next peer (Merkle trees) and hands off hints  [env SYSDIST_ANTI_ENTROPY_MS]")
+    ("tombstone-grace-ms", po::value(&grace_ms)->default_value(60000), "AP: deletes are kept this long (and until every replica has them) before they are collected  [env SYSDIST_TOMBSTONE_GRACE_MS]")
     ("replicas", po::value(&c.replicas)->default_value(3), "AP: replicas per key (N)  [env SYSDIST_REPLICAS]")
     ("read-quorum", po::value(&c.read_quorum)->default_value(2), "AP: replies a read waits for (R)  [env SYSDIST_READ_QUORUM]")
     ("write-quorum", po::value(&c.write_quorum)->default_value(2), "AP: acknowledgements a write waits for (W)  [env SYSDIST_WRITE_QUORUM]");
@@ -92,7 +96,10 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
   if (c.mode == "AC") c.mode = "CA";
   if (c.mode != "CA" && c.mode != "AP" && c.mode != "CP")
     return fail("unknown mode '" + c.mode + "': use CA, AP or CP");
-  if (rpc_ms <= 0 || in_doubt_ms <= 0 || slow_ms < 0) return fail("timeouts must be positive");
+  if (rpc_ms <= 0 || in_doubt_ms <= 0 || slow_ms < 0 || anti_entropy_ms <= 0 || grace_ms <= 0)
+    return fail("timeouts and intervals must be positive");
+  c.anti_entropy_interval = std::chrono::milliseconds(anti_entropy_ms);
+  c.tombstone_grace = std::chrono::milliseconds(grace_ms);
   c.rpc_timeout = std::chrono::milliseconds(rpc_ms);
   c.in_doubt_timeout = std::chrono::milliseconds(in_doubt_ms);
   c.slow_storage = std::chrono::milliseconds(slow_ms);

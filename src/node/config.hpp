@@ -21,6 +21,8 @@ struct Config {
   std::chrono::milliseconds rpc_timeout{1000};
   std::chrono::milliseconds in_doubt_timeout{60000};
   std::chrono::milliseconds slow_storage{0};
+  std::chrono::milliseconds anti_entropy_interval{2000};
+  std::chrono::milliseconds tombstone_grace{60000};
   // AP mode's replication factor and quorums.
   int replicas = 3;
   int read_quorum = 2;

@@ -1,5 +1,6 @@
 #include <stdexcept>
 
+#include "modes/ap/ap_mode.hpp"
 #include "modes/ca/ca_mode.hpp"
 #include "node/mode.hpp"
 
@@ -7,7 +8,8 @@ namespace sysdist {
 
 std::unique_ptr<Mode> make_mode(const ModeContext& context) {
   if (context.config.mode == "CA") return std::make_unique<ca::CaMode>(context);
-  throw std::runtime_error("mode " + context.config.mode + " is not built yet (see the open issues); use MODE=CA");
+  if (context.config.mode == "AP") return std::make_unique<ap::ApMode>(context);
+  throw std::runtime_error("mode " + context.config.mode + " is not built yet (see the open issues); use MODE=CA or MODE=AP");
 }
 
 }  // namespace sysdist

@@ -10,6 +10,8 @@ const char* keyspace_name(Keyspace space) {
       return "txn";
     case Keyspace::meta:
       return "meta";
+    case Keyspace::hints:
+      return "hints";
   }
   return "?";
 }

@@ -1,10 +1,13 @@
 // Store: the node's durable local state, split into keyspaces.
 //
 // On-disk layout (RocksDB, one column family per keyspace, under the node's data dir):
-//   data  user key -> user value: the committed key-value state this node serves reads from.
+//   data  user key -> user value (CA), or user key -> versioned record (AP): the state this
+//         node serves reads from.
 //   txn   CA transaction id -> JSON transaction record (see modes/ca/txn.hpp): prepared,
 //         committed or aborted; survives restarts so in-doubt transactions can be resolved.
 //   meta  small node facts, e.g. "incarnation" (decimal, bumped at every start).
+//   hints AP: "<target host:port>\x1f<key>" -> record (modes/ap/version.hpp) a stand-in
+//         keeps for a replica that was unreachable, until it is handed off.
 //
 // Reads are synchronous (memtable/block cache; safe from any thread). Writes go through
 // commit(), which is durable (fsync'd) when it returns: concurrent commits are merged
@@ -20,8 +23,8 @@
 
 namespace sysdist {
 
-enum class Keyspace { data, txn, meta };
-inline constexpr Keyspace all_keyspaces[] = {Keyspace::data, Keyspace::txn, Keyspace::meta};
+enum class Keyspace { data, txn, meta, hints };
+inline constexpr Keyspace all_keyspaces[] = {Keyspace::data, Keyspace::txn, Keyspace::meta, Keyspace::hints};
 const char* keyspace_name(Keyspace space);
 
 struct Mutation {

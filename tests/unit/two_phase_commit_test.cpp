@@ -3,7 +3,7 @@
 // the coordinator or a participant at every step end with all nodes agreeing.
 #include <boost/test/unit_test.hpp>
 
-#include "ca_cluster.hpp"
+#include "in_process_cluster.hpp"
 #include "modes/ca/txn.hpp"
 #include "peer/messages.hpp"
 

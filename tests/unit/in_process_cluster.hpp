@@ -1,4 +1,4 @@
-// CaCluster: five CA nodes in one process over MemoryNetwork, for protocol tests.
+// InProcessCluster / CaCluster: five nodes in one process over MemoryNetwork, for protocol tests.
 // Each node's durable state is a MemoryStore that outlives its mode, so crash(i) followed
 // by restart(i) is a kill -9 and a restart on the same disk. A crashed node's pending
 // work never completes (its store and network calls hang), like a dead process.
@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "modes/ap/ap_mode.hpp"
 #include "modes/ca/ca_mode.hpp"
 #include "peer/memory_transport.hpp"
 #include "storage/memory_store.hpp"
@@ -40,7 +41,9 @@ class CrashableStore final : public Store {
   bool crashed_ = false;
 };
 
-struct CaCluster {
+// Five nodes of one mode in this process: the parts every mode's tests share.
+template <class ModeType>
+struct InProcessCluster {
   static constexpr std::size_t nodes = 5;
 
   asio::io_context io;
@@ -50,38 +53,38 @@ struct CaCluster {
   std::array<Config, nodes> configs;
   std::array<std::unique_ptr<CrashableStore>, nodes> stores;
   std::array<std::unique_ptr<Transport>, nodes> transports;
-  std::array<std::unique_ptr<ca::CaMode>, nodes> modes;
+  std::array<std::unique_ptr<ModeType>, nodes> modes;
   std::array<std::uint64_t, nodes> incarnations{};
-  std::vector<std::unique_ptr<ca::CaMode>> crashed;             // kept alive: their frames may still refer to them
+  std::vector<std::unique_ptr<ModeType>> crashed;               // kept alive: their frames may still refer to them
   std::vector<std::unique_ptr<CrashableStore>> crashed_stores;  // likewise
   std::vector<std::unique_ptr<Transport>> crashed_transports;
-  ca::StepHook hook;  // runs at each coordinator step of every node
+  std::function<std::unique_ptr<ModeType>(const ModeContext&)> make_mode;
 
-  explicit CaCluster(std::chrono::milliseconds rpc_timeout = std::chrono::milliseconds(100)) {
+  InProcessCluster(std::string mode, std::chrono::milliseconds rpc_timeout) {
     for (std::size_t i = 0; i < nodes; ++i) {
       auto& c = configs[i];
       for (std::size_t m = 0; m < nodes; ++m)
         c.membership.members.push_back({"127.0.0." + std::to_string(m + 1), static_cast<unsigned short>(3001 + m)});
       c.membership.self = i;
+      c.mode = mode;
       c.port = static_cast<unsigned short>(3001 + i);
       c.rpc_timeout = rpc_timeout;
-      c.in_doubt_timeout = std::chrono::milliseconds(600);
     }
-    for (std::size_t i = 0; i < nodes; ++i) start(i);
   }
-  ~CaCluster() {
+  ~InProcessCluster() {
     io.stop();
     for (auto& m : modes)
       if (m) m->stop();
   }
 
+  void start_all() {
+    for (std::size_t i = 0; i < nodes; ++i) start(i);
+  }
   void start(std::size_t i) {
     stores[i] = std::make_unique<CrashableStore>(disks[i]);
     transports[i] = network.transport_for(i);
     ModeContext context{configs[i], *stores[i], *transports[i], metrics, ++incarnations[i]};
-    modes[i] = std::make_unique<ca::CaMode>(context, [this](std::string_view step) {
-      if (hook) hook(step);
-    });
+    modes[i] = make_mode(context);
     auto* mode = modes[i].get();
     network.attach(i, [mode](PeerRequest request) { return mode->handle_peer(std::move(request)); });
     run(io, mode->start());
@@ -97,6 +100,28 @@ struct CaCluster {
   void restart(std::size_t i) { start(i); }
 
   Result put(std::size_t i, std::string key, std::string value) { return run(io, modes[i]->put(key, value)); }
+  Result remove(std::size_t i, std::string key) { return run(io, modes[i]->remove(key)); }
+  Result get(std::size_t i, std::string key) { return run(io, modes[i]->get(key, false)); }
+  PeerReply peer(std::size_t i, std::string method, std::string target, std::string body = "") {
+    PeerRequest request{std::move(method), std::move(target), std::move(body)};
+    return run(io, modes[i]->handle_peer(std::move(request)));
+  }
+};
+
+struct CaCluster : InProcessCluster<ca::CaMode> {
+  ca::StepHook hook;  // runs at each coordinator step of every node
+
+  explicit CaCluster(std::chrono::milliseconds rpc_timeout = std::chrono::milliseconds(100))
+      : InProcessCluster("CA", rpc_timeout) {
+    for (auto& c : configs) c.in_doubt_timeout = std::chrono::milliseconds(600);
+    make_mode = [this](const ModeContext& context) {
+      return std::make_unique<ca::CaMode>(context, [this](std::string_view step) {
+        if (hook) hook(step);
+      });
+    };
+    start_all();
+  }
+
   // Starts a write on node i, crashes node i when its coordinator reaches `step`, and lets
   // `wait` pass: the write never answers, as when the process dies there.
   void crash_coordinator_at(std::string_view step, std::size_t i, std::string key, std::string value,
@@ -109,13 +134,8 @@ struct CaCluster {
     settle(io, wait);
     hook = nullptr;
   }
-  Result remove(std::size_t i, std::string key) { return run(io, modes[i]->remove(key)); }
   std::optional<std::string> value(std::size_t i, const std::string& key) const {
     return disks[i].get(Keyspace::data, key);
-  }
-  PeerReply peer(std::size_t i, std::string method, std::string target, std::string body = "") {
-    PeerRequest request{std::move(method), std::move(target), std::move(body)};
-    return run(io, modes[i]->handle_peer(std::move(request)));
   }
   std::size_t prepared(std::size_t i) const { return modes[i]->status().at("prepared").as_array().size(); }
   std::size_t prepared_anywhere() const {
@@ -157,6 +177,40 @@ struct CaCluster {
       BOOST_TEST((other == first), "node " << i + 1 << " diverges from node 1");
     }
   }
+};
+
+// Five AP nodes; anti-entropy and handoff are driven by the tests (the loop's interval is
+// an hour), tombstones have a 1 s grace period.
+struct ApCluster : InProcessCluster<ap::ApMode> {
+  explicit ApCluster(std::chrono::milliseconds rpc_timeout = std::chrono::milliseconds(100))
+      : InProcessCluster("AP", rpc_timeout) {
+    for (auto& c : configs) {
+      c.anti_entropy_interval = std::chrono::hours(1);
+      c.tombstone_grace = std::chrono::milliseconds(1000);
+    }
+    make_mode = [](const ModeContext& context) { return std::make_unique<ap::ApMode>(context); };
+    start_all();
+  }
+  std::optional<ap::Record> record(std::size_t i, const std::string& key) const {
+    auto text = disks[i].get(Keyspace::data, key);
+    return text ? ap::decode(*text) : std::nullopt;
+  }
+  std::vector<std::size_t> replicas_of(const std::string& key) const {
+    return ap::Ring(configs[0].membership).preference_list(key, static_cast<std::size_t>(configs[0].replicas));
+  }
+  std::size_t hints(std::size_t i) const {
+    std::size_t n = 0;
+    disks[i].for_each(Keyspace::hints, [&](std::string_view, std::string_view) { ++n; });
+    return n;
+  }
+  void sync(std::size_t i, std::size_t j) { run(io, modes[i]->anti_entropy().sync_with(j)); }
+  void sync_all() {
+    for (std::size_t i = 0; i < nodes; ++i)
+      for (std::size_t j = 0; j < nodes; ++j)
+        if (i != j && modes[i] && modes[j]) sync(i, j);
+  }
+  void hand_off(std::size_t i) { run(io, modes[i]->anti_entropy().hand_off_hints()); }
+  void collect_garbage(std::size_t i) { run(io, modes[i]->anti_entropy().collect_garbage()); }
 };
 
 }  // namespace sysdist::test

@@ -1,0 +1,51 @@
+// AntiEntropy: replicas converge for keys nobody reads, and hints go home.
+//
+// Every --anti-entropy-ms this node syncs with the next peer it shares keys with:
+//   1. send its Merkle root for the shared keys; equal roots end the round (one hash each way)
+//   2. otherwise fetch the peer's leaf hashes, then the records of the differing leaves only
+//   3. keep the newer records (LWW) and push back those where this node is newer
+// A round that ends with equal roots marks the peer "in sync since" then. A tombstone older
+// than --tombstone-grace-ms is garbage-collected once every peer sharing its key has been
+// in sync after the delete (so every replica has it).
+// Hinted handoff rides the same loop: hints are sent to their replica, then dropped.
+// Bytes exchanged are counted in sysdist_ap_anti_entropy_bytes_total.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <spdlog/logger.h>
+
+#include "modes/ap/replica.hpp"
+
+namespace sysdist::ap {
+
+class AntiEntropy {
+ public:
+  AntiEntropy(const ModeContext& context, Replica& replica, std::shared_ptr<spdlog::logger> log);
+
+  boost::asio::awaitable<void> run();  // the loop; cancelled at shutdown
+  boost::asio::awaitable<void> sync_with(std::size_t peer);
+  boost::asio::awaitable<void> hand_off_hints();
+  boost::asio::awaitable<void> collect_garbage();
+
+  // Peer side of the exchange.
+  boost::json::object merkle_reply(std::size_t from, std::uint64_t their_root) const;
+  boost::json::object entries_reply(std::size_t from, std::vector<std::size_t> leaves) const;
+
+  std::uint64_t bytes_exchanged() const { return bytes_; }
+  boost::json::object status() const;
+
+ private:
+  boost::asio::awaitable<std::optional<boost::json::value>> exchange(std::size_t peer, std::string path,
+                                                                     const boost::json::object& body);
+
+  const ModeContext& context_;
+  Replica& replica_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::vector<std::uint64_t> in_sync_since_ms_;  // per peer, wall ms of the last equal roots
+  std::size_t next_peer_ = 0;
+  std::uint64_t bytes_ = 0, rounds_ = 0, keys_pulled_ = 0, keys_pushed_ = 0, hints_handed_off_ = 0,
+                tombstones_collected_ = 0;
+};
+
+std::uint64_t wall_ms_now();
+
+}  // namespace sysdist::ap

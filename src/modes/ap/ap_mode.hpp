@@ -1,0 +1,47 @@
+// ApMode: AP mode (SPEC 3/AP), Dynamo-style sloppy quorum. Keys live on a consistent-hash
+// ring (Ring) with N replicas each; any node coordinates reads and writes (Coordinator);
+// versions are last-writer-wins on a hybrid logical clock; deletes are tombstones;
+// read repair, hinted handoff and Merkle anti-entropy converge the replicas (AntiEntropy).
+// Peer routes: the original's GET /quorum/read/:key and POST /quorum/repair
+// {"key","val","ts"} (bin/trick-value.sh plants old values with it), and sysdist's own
+// /ap/put, /ap/merkle, /ap/entries (see messages.hpp).
+#pragma once
+#include <boost/asio/cancellation_signal.hpp>
+
+#include "modes/ap/anti_entropy.hpp"
+#include "modes/ap/coordinator.hpp"
+#include "modes/ap/replica.hpp"
+#include "modes/ap/ring.hpp"
+#include "node/mode.hpp"
+
+namespace sysdist::ap {
+
+class ApMode final : public Mode {
+ public:
+  explicit ApMode(const ModeContext& context);
+
+  boost::asio::awaitable<void> start() override;
+  void stop() override;
+  boost::asio::awaitable<Result> put(std::string key, std::string value) override;
+  boost::asio::awaitable<Result> remove(std::string key) override;
+  boost::asio::awaitable<Result> get(std::string key, bool stale) override;
+  boost::asio::awaitable<PeerReply> handle_peer(PeerRequest request) override;
+  boost::json::object status() const override;
+  boost::json::object dump() const override;
+
+  AntiEntropy& anti_entropy() { return anti_entropy_; }  // tests drive rounds directly
+
+ private:
+  boost::asio::awaitable<PeerReply> put_records(const boost::json::object& body);
+  boost::asio::awaitable<PeerReply> repair(const boost::json::object& body);
+
+  ModeContext context_;
+  std::shared_ptr<spdlog::logger> log_;
+  Ring ring_;
+  Replica replica_;
+  Coordinator coordinator_;
+  AntiEntropy anti_entropy_;
+  boost::asio::cancellation_signal stop_signal_;
+};
+
+}  // namespace sysdist::ap

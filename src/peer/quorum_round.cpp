@@ -1,0 +1,32 @@
+#include "peer/quorum_round.hpp"
+
+#include "common/net.hpp"
+
+namespace sysdist {
+
+void QuorumRound::call_finished(bool success) {
+  --pending_;
+  if (success) ++succeeded_;
+  for (auto& wake : wake_waiters_) wake();
+}
+
+asio::awaitable<void> QuorumRound::until_enough(std::chrono::steady_clock::time_point deadline) {
+  co_await wait_until([this] { return enough() || pending_ == 0; }, deadline);
+}
+
+asio::awaitable<void> QuorumRound::until_all(std::chrono::steady_clock::time_point deadline) {
+  co_await wait_until([this] { return pending_ == 0; }, deadline);
+}
+
+asio::awaitable<void> QuorumRound::wait_until(std::function<bool()> done,
+                                              std::chrono::steady_clock::time_point deadline) {
+  asio::steady_timer timer(executor_, deadline);
+  auto me = wake_waiters_.insert(wake_waiters_.end(), [&timer] { timer.cancel(); });
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    auto [ec] = co_await timer.async_wait(use_tuple);
+    if (!ec) break;  // the deadline passed
+  }
+  wake_waiters_.erase(me);
+}
+
+}  // namespace sysdist

@@ -1,0 +1,44 @@
+// QuorumRound: the answer-at-K-then-keep-collecting shape of fan-out (AP writes and
+// reads). Each call reports into the round when it finishes; a caller waits until K calls
+// succeeded, every call finished, or its deadline -- and a second waiter may keep waiting
+// for the stragglers (read repair, hints) after the client has its answer.
+// Owned through shared_ptr by every call of the round, so late calls never dangle.
+// Single-threaded: all on the node's event loop.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <list>
+#include <memory>
+
+namespace sysdist {
+
+class QuorumRound {
+ public:
+  QuorumRound(boost::asio::any_io_executor executor, std::size_t needed) : executor_(std::move(executor)), needed_(needed) {}
+
+  void call_started() { ++pending_; }
+  void call_finished(bool success);
+
+  // Until `needed` calls succeeded, none is pending, or the deadline.
+  boost::asio::awaitable<void> until_enough(std::chrono::steady_clock::time_point deadline);
+  // Until no call is pending, or the deadline.
+  boost::asio::awaitable<void> until_all(std::chrono::steady_clock::time_point deadline);
+
+  const boost::asio::any_io_executor& executor() const { return executor_; }
+  std::size_t succeeded() const { return succeeded_; }
+  std::size_t pending() const { return pending_; }
+  bool enough() const { return succeeded_ >= needed_; }
+
+ private:
+  boost::asio::awaitable<void> wait_until(std::function<bool()> done, std::chrono::steady_clock::time_point deadline);
+
+  boost::asio::any_io_executor executor_;
+  std::size_t needed_;
+  std::size_t pending_ = 0;
+  std::size_t succeeded_ = 0;
+  std::list<std::function<void()>> wake_waiters_;
+};
+
+}  // namespace sysdist
