@@ -94,12 +94,12 @@ BOOST_AUTO_TEST_CASE(read_repairs_a_replica_tricked_with_an_old_value) {
 
 BOOST_AUTO_TEST_CASE(anti_entropy_converges_keys_nobody_reads_with_few_bytes) {
   ApCluster c;
-  for (int k = 0; k < 2000; ++k) c.put(k % 5, "k" + std::to_string(k), "v" + std::to_string(k));
+  for (int k = 0; k < 10000; ++k) c.put(k % 5, "k" + std::to_string(k), "v" + std::to_string(k));
   test::settle(c.io, 50ms);
   c.sync_all();  // all in sync: only roots travel
   // Node 1 silently loses 10 keys it replicates (as if it missed them and the hints were lost).
   std::vector<std::string> lost;
-  for (int k = 0; k < 2000 && lost.size() < 10; ++k) {
+  for (int k = 0; k < 10000 && lost.size() < 10; ++k) {
     auto key = "k" + std::to_string(k);
     auto replicas = c.replicas_of(key);
     if (std::find(replicas.begin(), replicas.end(), 0u) != replicas.end()) lost.push_back(key);
@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(anti_entropy_converges_keys_nobody_reads_with_few_bytes) {
   for (std::size_t peer = 1; peer < ApCluster::nodes; ++peer) c.sync(0, peer);
   const auto bytes = c.modes[0]->anti_entropy().bytes_exchanged() - before;
   for (auto& key : lost) BOOST_TEST(c.record(0, key).has_value(), key << " not restored");
-  BOOST_TEST_MESSAGE("anti-entropy bytes for 2000 keys with 10 missing: " << bytes);
+  BOOST_TEST_MESSAGE("anti-entropy bytes for 10000 keys with 10 missing: " << bytes);
   BOOST_TEST(bytes < 64u * 1024u);  // leaf hashes and the differing leaves only
 }
 

@@ -133,6 +133,12 @@ asio::awaitable<void> Replica::drop_hints(const std::vector<Hint>& handed_off) {
     auto stored = context_.store.get(Keyspace::hints, stored_key);
     auto record = stored ? decode(*stored) : std::nullopt;
     if (record && record->version == hint.record.version) batch.push_back({Keyspace::hints, stored_key, std::nullopt});
+    // The stand-in's own copy goes too, unless this node is a replica of the key or holds a newer write.
+    auto replicas = ring_.preference_list(hint.key, static_cast<std::size_t>(context_.config.replicas));
+    auto copy = get(hint.key);
+    const bool replica = std::find(replicas.begin(), replicas.end(), context_.config.membership.self) != replicas.end();
+    if (!replica && copy && copy->version == hint.record.version && !being_written_.contains(hint.key))
+      batch.push_back({Keyspace::data, hint.key, std::nullopt});
   }
   if (!batch.empty()) co_await context_.store.commit(std::move(batch));
 }

@@ -48,7 +48,8 @@ class Replica {
   void for_each(const std::function<void(const std::string&, const Record&)>& visit) const;
 
   std::vector<Hint> hints() const;
-  // Drops hints that were handed off, unless a newer write replaced one meanwhile.
+  // Drops hints that were handed off, unless a newer write replaced one meanwhile, and the
+  // stand-in's own copy when this node is not one of the key's replicas.
   boost::asio::awaitable<void> drop_hints(const std::vector<Hint>& handed_off);
 
   HybridClock& clock() { return clock_; }
