@@ -23,11 +23,13 @@ AntiEntropy::AntiEntropy(const ModeContext& context, Replica& replica, std::shar
 asio::awaitable<void> AntiEntropy::run() {
   asio::steady_timer tick(co_await asio::this_coro::executor);
   const auto peers = context_.config.membership.others();
-  for (;;) {
-    tick.expires_after(context_.config.anti_entropy_interval);
+  // Hints go home four times per interval: a healed replica gets its writes back quickly.
+  constexpr int handoffs_per_sync = 4;
+  for (int round = 1;; ++round) {
+    tick.expires_after(context_.config.anti_entropy_interval / handoffs_per_sync);
     co_await tick.async_wait(asio::use_awaitable);
     co_await hand_off_hints();
-    if (peers.empty()) continue;
+    if (peers.empty() || round % handoffs_per_sync != 0) continue;
     co_await sync_with(peers[next_peer_++ % peers.size()]);
     if (next_peer_ % peers.size() == 0) co_await collect_garbage();
   }

@@ -7,7 +7,8 @@
 // A round that ends with equal roots marks the peer "in sync since" then. A tombstone older
 // than --tombstone-grace-ms is garbage-collected once every peer sharing its key has been
 // in sync after the delete (so every replica has it).
-// Hinted handoff rides the same loop: hints are sent to their replica, then dropped.
+// Hinted handoff rides the same loop, four times per interval: hints are sent to their
+// replica, then dropped.
 // Bytes exchanged are counted in sysdist_ap_anti_entropy_bytes_total.
 #pragma once
 #include <boost/asio/awaitable.hpp>

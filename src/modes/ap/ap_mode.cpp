@@ -151,6 +151,7 @@ boost::json::object ApMode::status() const {
           {"write_quorum", context_.config.write_quorum},
           {"ring_ownership", std::move(ownership)},
           {"hints_held", std::move(hints)},
+          {"read_repairs", coordinator_.read_repairs()},
           {"anti_entropy", anti_entropy_.status()}};
 }
 

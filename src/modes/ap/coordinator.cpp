@@ -141,13 +141,15 @@ asio::awaitable<void> Coordinator::write_to(std::shared_ptr<WriteRound> round, s
     // Sloppy quorum: the next spare stands in, keeping a hint for the replica that failed.
     const bool intended =
         std::find(round->plan.intended.begin(), round->plan.intended.end(), node) != round->plan.intended.end();
+    const auto owner = hint_for ? hint_for : (intended ? std::optional<std::size_t>(node) : std::nullopt);
     if (!round->plan.spares.empty()) {
       const auto spare = round->plan.spares.front();
       round->plan.spares.pop_front();
-      const auto owner = hint_for ? hint_for : (intended ? std::optional<std::size_t>(node) : std::nullopt);
       log_->info("PUT '{}': node {} failed, node {} stands in{}", preview(round->key), name(node), name(spare),
                  owner ? " (hint for node " + name(*owner) + ")" : "");
       launch_write(round, spare, owner);
+    } else if (owner && *owner != context_.config.membership.self) {
+      co_await replica_.keep_hint(*owner, round->key, round->record);  // handed off when it is back
     }
   }
   round->quorum.call_finished(stored);
@@ -216,6 +218,7 @@ asio::awaitable<void> Coordinator::repair_when_all_answered(std::shared_ptr<Read
     log_->info("read repair: node {} had an older copy of '{}', sending v{}.{}.{}", name(stale),
                preview(round->key), newest->version.wall_ms, newest->version.logical, newest->version.node);
     context_.metrics.count("sysdist_ap_read_repairs_total", "");
+    ++read_repairs_;
     co_await store_on(stale, round->key, *newest, std::nullopt);
   }
 }

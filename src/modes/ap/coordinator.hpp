@@ -26,6 +26,7 @@ class Coordinator {
 
   boost::asio::awaitable<Result> write(std::string key, std::optional<std::string> value);
   boost::asio::awaitable<Result> read(std::string key);
+  std::uint64_t read_repairs() const { return read_repairs_; }
 
   // Stores a record on one node (this one: locally), as a replica or as a stand-in.
   // refused: definitely not stored (connection refused, or an error answer); unknown: no
@@ -57,6 +58,7 @@ class Coordinator {
   const Ring& ring_;
   Replica& replica_;
   std::shared_ptr<spdlog::logger> log_;
+  std::uint64_t read_repairs_ = 0;
 };
 
 }  // namespace sysdist::ap

@@ -126,6 +126,13 @@ std::vector<Hint> Replica::hints() const {
   return out;
 }
 
+asio::awaitable<void> Replica::keep_hint(std::size_t target, std::string key, Record record) {
+  log_->info("no stand-in left: keeping a hint for {} for '{}' here",
+             context_.config.membership.members[target].address(), preview(key));
+  Batch batch{{Keyspace::hints, hint_key(context_.config.membership, target, key), encode(record)}};
+  co_await context_.store.commit(std::move(batch));
+}
+
 asio::awaitable<void> Replica::drop_hints(const std::vector<Hint>& handed_off) {
   Batch batch;
   for (const auto& hint : handed_off) {

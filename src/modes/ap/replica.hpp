@@ -48,6 +48,9 @@ class Replica {
   void for_each(const std::function<void(const std::string&, const Record&)>& visit) const;
 
   std::vector<Hint> hints() const;
+  // Keeps a hint only (no copy of the value here): the coordinator's last resort when no
+  // node could stand in for an unreachable replica.
+  boost::asio::awaitable<void> keep_hint(std::size_t target, std::string key, Record record);
   // Drops hints that were handed off, unless a newer write replaced one meanwhile, and the
   // stand-in's own copy when this node is not one of the key's replicas.
   boost::asio::awaitable<void> drop_hints(const std::vector<Hint>& handed_off);
