@@ -18,3 +18,13 @@ node_curl() {
 check_port() {
   case "$1" in 3001|3002|3003|3004|3005) ;; *) echo "$(basename "$0"): PORT must be one of 3001..3005, got '$1'" >&2; exit 2;; esac
 }
+
+# The pid of the node serving PORT: from bin/cluster's pid file, else by command line
+# (nodes started by hand or by bin/demo). Fails when none runs.
+node_pid() {
+  local port=$1 pid
+  pid=$(cat "$SYSDIST_ROOT/run/pids/$port.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "$pid"; return 0; fi
+  pid=$(pgrep -f "sysdist $port( |$)" | head -n 1)
+  [ -n "$pid" ] && echo "$pid"
+}

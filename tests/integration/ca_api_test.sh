@@ -75,6 +75,11 @@ grep -q 'sysdist_http_requests_total{route="/database/:key",method="GET",status=
 grep -q 'sysdist_storage_fsync_seconds_count' <<<"$BODY" || fail "metrics lack fsync latency"
 grep -q 'sysdist_2pc_transactions_total{outcome="committed"}' <<<"$BODY" || fail "metrics lack 2PC outcomes"
 
+log "sysdist-bench drives the cluster for a second without errors"
+bench_out=$(in_ns "$(dirname "$BIN")/sysdist-bench" --json --clients 4 --duration 1 --warmup 0.2 --keys 50 \
+  --targets "127.0.0.1:$(port_of 1),127.0.0.3:$(port_of 3)") || fail "sysdist-bench failed: $bench_out"
+[ "$(json_field "$bench_out" ops)" -gt 0 ] || fail "sysdist-bench measured no operations: $bench_out"
+
 log "graceful shutdown on SIGTERM exits 0"
 stop_node 5 || fail "node 5 exited non-zero on SIGTERM"
 grep -q "stopped" "$WORK/node5.log" || fail "node 5 did not log its stop"
