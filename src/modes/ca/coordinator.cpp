@@ -1,5 +1,7 @@
 #include "modes/ca/coordinator.hpp"
 
+#include <boost/asio/experimental/parallel_group.hpp>
+
 #include "common/net.hpp"
 #include "modes/ca/vote_tally.hpp"
 #include "node/logging.hpp"
@@ -26,24 +28,35 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   Txn txn{make_txn_id(membership.me().port, context_.incarnation, ++sequence_), key, value, membership.me().address()};
   auto& metrics = context_.metrics;
 
-  // Phase 1, here first: the prepared record doubles as the coordinator's log entry.
-  auto own_vote = co_await local_.prepare(txn);
+  // Phase 1. The key is locked here first; our prepared record (also the coordinator's log
+  // entry) is written while the proposals travel. Deciding waits for both, so a COMMIT is
+  // only ever logged after our own record; a crash before it leaves participants asking a
+  // coordinator that knows nothing: presumed abort.
+  auto own_vote = local_.lock_for(txn);
   if (!own_vote.yes) {
     metrics.count("sysdist_2pc_transactions_total", "outcome=\"conflict\"");
     co_return Result::fail(Outcome::rejected, "conflict", own_vote.reason);
   }
-  step("prepared");
   log_->info("txn {}: PROPOSE {}='{}' to {} nodes", txn.id, preview(key), preview(value.value_or("<delete>")),
              membership.size() - 1);
   const ProposeMessage propose{txn.id, key, value, txn.coordinator};
   const PeerRequest request{"POST", "/2pc/propose", to_body(propose)};
   auto is_no = [](const PeerResult& r) { return r.answered() && !r.answered_ok(); };
   const auto peers = membership.others();
-  auto replies = co_await call_all(context_.transport, peers, request, context_.config.rpc_timeout, is_no);
+  step("locked");
+  auto executor = co_await asio::this_coro::executor;
+  auto record_own = asio::co_spawn(executor, local_.record_prepared(txn.id), asio::deferred);
+  auto ask_peers = asio::co_spawn(executor, call_all(context_.transport, peers, request, context_.config.rpc_timeout, is_no),
+                                  asio::deferred);
+  auto phase_one = asio::experimental::make_parallel_group(std::move(record_own), std::move(ask_peers));
+  auto [order, own_failure, own_recorded, peers_failure, replies] =
+      co_await phase_one.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  if (own_failure) std::rethrow_exception(own_failure);
+  if (peers_failure) std::rethrow_exception(peers_failure);
   step("voted");
 
   VoteTally tally(membership.size());
-  tally.record(membership.me().address(), Vote::yes);
+  tally.record(membership.me().address(), own_recorded.yes ? Vote::yes : Vote::no, own_recorded.reason);
   std::vector<std::size_t> yes_voters, others;
   for (std::size_t i = 0; i < peers.size(); ++i) {
     const auto& who = membership.members[peers[i]].address();
@@ -65,7 +78,6 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
     // Yes-voters hold the key locked: release them before answering. The others get the
     // rollback in the background (they may be unreachable; they can also ask later).
     co_await send_decision(txn.id, TxnState::aborted, yes_voters);
-    auto executor = co_await asio::this_coro::executor;
     asio::co_spawn(executor, send_decision(txn.id, TxnState::aborted, others), log_failure("rollback " + txn.id));
     metrics.count("sysdist_2pc_transactions_total", "outcome=\"aborted\"");
     co_return Result::fail(Outcome::rejected, tally.any_no() ? "conflict" : "participant_unreachable",

@@ -1,7 +1,7 @@
 // Coordinator: runs a client write as a two-phase-commit transaction over every node.
 //
-//   phase 1  prepare locally (the prepared record is also the coordinator's log), then
-//            propose to every other node in parallel; a "no" cancels the round at once
+//   phase 1  lock the key here, then write our prepared record (also the coordinator's log)
+//            while proposing to every other node in parallel; a "no" cancels the round
 //   decide   all yes: commit locally -- the durable COMMIT decision, with the value --
 //            before anyone hears of it; otherwise roll back locally (presumed abort)
 //   phase 2  send the decision; answer the client 201 (commit) or 422 (abort)
@@ -17,7 +17,7 @@
 
 namespace sysdist::ca {
 
-// Called at each named step of a transaction ("prepared", "voted", "decided"); tests use
+// Called at each named step of a transaction ("locked", "voted", "decided"); tests use
 // it to crash the node exactly there.
 using StepHook = std::function<void(std::string_view step)>;
 

@@ -44,22 +44,36 @@ std::optional<TxnState> Participant::recorded_state(const std::string& id) const
 }
 
 asio::awaitable<VoteResult> Participant::prepare(Txn txn) {
+  auto vote = lock_for(txn);
+  if (!vote.yes || !vote.needs_record) co_return vote;
+  co_return co_await record_prepared(txn.id);
+}
+
+VoteResult Participant::lock_for(Txn txn) {
   if (auto state = recorded_state(txn.id)) {  // a repeated proposal gets the same answer
-    if (*state == TxnState::aborted) co_return VoteResult{false, "transaction " + txn.id + " was aborted"};
-    co_return VoteResult{true, ""};
+    if (*state == TxnState::aborted) return VoteResult{false, "transaction " + txn.id + " was aborted"};
+    return VoteResult{true, ""};
   }
   if (!locks_.try_lock(txn.key, txn.id)) {
     auto holder = locks_.holder(txn.key).value_or("?");
     log_->info("txn {}: vote NO, key '{}' is locked by txn {}", txn.id, preview(txn.key), holder);
-    co_return VoteResult{false, "key '" + preview(txn.key) + "' is locked by transaction " + holder};
+    return VoteResult{false, "key '" + preview(txn.key) + "' is locked by transaction " + holder};
   }
   txn.state = TxnState::prepared;
-  prepared_[txn.id] = Prepared{txn, steady_clock::now()};
+  const auto id = txn.id;
+  prepared_[id] = Prepared{std::move(txn), steady_clock::now()};
+  return VoteResult{true, "", true};
+}
+
+asio::awaitable<VoteResult> Participant::record_prepared(std::string id) {
+  auto it = prepared_.find(id);
+  if (it == prepared_.end()) co_return VoteResult{false, "transaction " + id + " was aborted"};
+  const Txn txn = it->second.txn;
   auto batch = record_batch(txn);
   co_await context_.store.commit(std::move(batch));
-  if (!prepared_.contains(txn.id))  // rolled back while the record was being written
-    co_return VoteResult{false, "transaction " + txn.id + " was aborted"};
-  log_->info("txn {}: prepared {}='{}' (coordinator {}), vote YES", txn.id, preview(txn.key),
+  if (!prepared_.contains(id))  // rolled back while the record was being written
+    co_return VoteResult{false, "transaction " + id + " was aborted"};
+  log_->info("txn {}: prepared {}='{}' (coordinator {}), vote YES", id, preview(txn.key),
              preview(txn.value.value_or("<delete>")), txn.coordinator.empty() ? "none: hand-made" : txn.coordinator);
   co_return VoteResult{true, ""};
 }

@@ -27,7 +27,8 @@ namespace sysdist::ca {
 
 struct VoteResult {
   bool yes = false;
-  std::string reason;  // why not
+  std::string reason;         // why not
+  bool needs_record = false;  // lock_for(): locked in memory, the prepared record is still to be written
 };
 
 // What a commit or rollback request found: the transaction's state afterwards, or none.
@@ -41,6 +42,10 @@ class Participant {
   std::vector<Txn> recover();
 
   boost::asio::awaitable<VoteResult> prepare(Txn txn);
+  // prepare() in two steps, so a coordinator can write its own record while its proposals
+  // travel: lock_for() decides and locks at once (no I/O), record_prepared() makes it durable.
+  VoteResult lock_for(Txn txn);
+  boost::asio::awaitable<VoteResult> record_prepared(std::string id);
   boost::asio::awaitable<Decided> commit(const std::string& id);
   boost::asio::awaitable<Decided> rollback(const std::string& id);
   // The state, for a peer resolving its doubt; unknown ids are recorded aborted first.
