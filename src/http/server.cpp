@@ -50,7 +50,14 @@ class BeastServer final : public HttpServer {
       parser.header_limit(limits::max_header_bytes);
       parser.body_limit(limits::max_body_bytes);
       stream.expires_after(limits::request_read_timeout);
-      auto [read_ec, bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
+      auto [read_ec, bytes] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+      // curl asks before sending bodies over 1 KiB and waits a second for the answer.
+      if (!read_ec && parser.get()[http::field::expect] == "100-continue" && !parser.is_done()) {
+        http::response<http::empty_body> go_on{http::status::continue_, 11};
+        std::tie(read_ec, std::ignore) = co_await http::async_write(stream, go_on, use_tuple);
+      }
+      if (!read_ec && !parser.is_done())
+        std::tie(read_ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
       if (read_ec) {
         if (read_ec == http::error::body_limit)
           co_await send(stream, error_response(413, "too_large", "Body over the limit"), false);
