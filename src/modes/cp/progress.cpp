@@ -1,0 +1,33 @@
+#include "modes/cp/progress.hpp"
+
+#include <algorithm>
+
+namespace sysdist::cp {
+
+void Progress::sent(std::uint64_t last_sent) {
+  ++in_flight_;
+  if (!probing_) next_ = std::max(next_, last_sent + 1);
+}
+
+void Progress::acknowledged(std::uint64_t index) {
+  if (in_flight_ > 0) --in_flight_;
+  if (index <= match_) return;  // stale or duplicate acknowledgement
+  match_ = index;
+  next_ = std::max(next_, index + 1);
+  probing_ = false;
+}
+
+void Progress::rejected(const Conflict& conflict, const RaftLog& leader_log) {
+  if (in_flight_ > 0) --in_flight_;
+  const auto suggested = leader_log.next_after_conflict(conflict);
+  next_ = std::max(match_ + 1, std::min(next_, suggested));
+  probing_ = true;
+}
+
+void Progress::failed() {
+  if (in_flight_ > 0) --in_flight_;
+  next_ = match_ + 1;
+  probing_ = true;
+}
+
+}  // namespace sysdist::cp
