@@ -11,11 +11,13 @@ void QuorumRound::call_finished(bool success) {
 }
 
 asio::awaitable<void> QuorumRound::until_enough(std::chrono::steady_clock::time_point deadline) {
-  co_await wait_until([this] { return enough() || pending_ == 0; }, deadline);
+  std::function<bool()> done = [this] { return enough() || pending_ == 0; };  // named: g++ 12 co_await bug
+  co_await wait_until(std::move(done), deadline);
 }
 
 asio::awaitable<void> QuorumRound::until_all(std::chrono::steady_clock::time_point deadline) {
-  co_await wait_until([this] { return pending_ == 0; }, deadline);
+  std::function<bool()> done = [this] { return pending_ == 0; };
+  co_await wait_until(std::move(done), deadline);
 }
 
 asio::awaitable<void> QuorumRound::wait_until(std::function<bool()> done,
