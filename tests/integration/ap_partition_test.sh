@@ -53,7 +53,7 @@ replica=""
 for i in 1 2 3 4 5; do req GET "$i" /quorum/read/city; [ "$STATUS" = 200 ] && { replica=$i; break; }; done
 [ -n "$replica" ] || fail "no node holds a copy of city"
 in_ns "$ROOT/bin/trick-value.sh" "$(port_of "$replica")" city Atlantis >/dev/null
-req GET "$replica" /quorum/read/city; expect_eq "$(json_field "$BODY" val)" Atlantis "planted value on node $replica"
+# (No check of the planted copy itself: anti-entropy may already have replaced it.)
 for i in 1 2 3 4 5; do expect_eq "$(value_on "$i" city)" Berlin "city read on node $i after the trick"; done
 sleep 0.5
 req GET "$replica" /quorum/read/city; expect_eq "$(json_field "$BODY" val)" Berlin "node $replica repaired"
