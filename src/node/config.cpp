@@ -25,6 +25,9 @@ const std::map<std::string, std::string> environment_names = {
     {"SYSDIST_SLOW_STORAGE_MS", "slow-storage-ms"},
     {"SYSDIST_ANTI_ENTROPY_MS", "anti-entropy-ms"},
     {"SYSDIST_TOMBSTONE_GRACE_MS", "tombstone-grace-ms"},
+    {"SYSDIST_ELECTION_TIMEOUT_MS_MIN", "election-timeout-ms-min"},
+    {"SYSDIST_ELECTION_TIMEOUT_MS_MAX", "election-timeout-ms-max"},
+    {"SYSDIST_HEARTBEAT_MS", "heartbeat-ms"},
     {"SYSDIST_REPLICAS", "replicas"},
     {"SYSDIST_READ_QUORUM", "read-quorum"},
     {"SYSDIST_WRITE_QUORUM", "write-quorum"},
@@ -49,7 +52,8 @@ ParsedConfig fail(const std::string& message) { return {std::nullopt, 2, "sysdis
 ParsedConfig parse_config(int argc, const char* const* argv) {
   Config c;
   std::string peers;
-  long rpc_ms = 0, in_doubt_ms = 0, slow_ms = 0, anti_entropy_ms = 0, grace_ms = 0;
+  long rpc_ms = 0, in_doubt_ms = 0, slow_ms = 0, anti_entropy_ms = 0, grace_ms = 0, election_min_ms = 0,
+       election_max_ms = 0, heartbeat_ms = 0;
   po::options_description options("Usage: sysdist PORT [options]   (port 300x is node x on 127.0.0.x)\nOptions", 120);
   // clang-format off
   options.add_options()
@@ -66,6 +70,9 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
     ("slow-storage-ms", po::value(&slow_ms)->default_value(0), "demo knob: added latency of every disk write  [env SYSDIST_SLOW_STORAGE_MS]")
     ("anti-entropy-ms", po::value(&anti_entropy_ms)->default_value(2000), "AP: how often a node syncs with the next peer (Merkle trees) and hands off hints  [env SYSDIST_ANTI_ENTROPY_MS]")
     ("tombstone-grace-ms", po::value(&grace_ms)->default_value(60000), "AP: deletes are kept this long (and until every replica has them) before they are collected  [env SYSDIST_TOMBSTONE_GRACE_MS]")
+    ("election-timeout-ms-min", po::value(&election_min_ms)->default_value(300), "CP: shortest randomized election timeout  [env SYSDIST_ELECTION_TIMEOUT_MS_MIN]")
+    ("election-timeout-ms-max", po::value(&election_max_ms)->default_value(600), "CP: longest randomized election timeout  [env SYSDIST_ELECTION_TIMEOUT_MS_MAX]")
+    ("heartbeat-ms", po::value(&heartbeat_ms)->default_value(60), "CP: leader heartbeat period  [env SYSDIST_HEARTBEAT_MS]")
     ("replicas", po::value(&c.replicas)->default_value(3), "AP: replicas per key (N)  [env SYSDIST_REPLICAS]")
     ("read-quorum", po::value(&c.read_quorum)->default_value(2), "AP: replies a read waits for (R)  [env SYSDIST_READ_QUORUM]")
     ("write-quorum", po::value(&c.write_quorum)->default_value(2), "AP: acknowledgements a write waits for (W)  [env SYSDIST_WRITE_QUORUM]");
@@ -99,6 +106,11 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
   if (rpc_ms <= 0 || in_doubt_ms <= 0 || slow_ms < 0 || anti_entropy_ms <= 0 || grace_ms <= 0)
     return fail("timeouts and intervals must be positive");
   c.anti_entropy_interval = std::chrono::milliseconds(anti_entropy_ms);
+  if (heartbeat_ms <= 0 || election_min_ms <= heartbeat_ms || election_max_ms < election_min_ms)
+    return fail("CP timing needs 0 < heartbeat-ms < election-timeout-ms-min <= election-timeout-ms-max");
+  c.election_timeout_min = std::chrono::milliseconds(election_min_ms);
+  c.election_timeout_max = std::chrono::milliseconds(election_max_ms);
+  c.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
   c.tombstone_grace = std::chrono::milliseconds(grace_ms);
   c.rpc_timeout = std::chrono::milliseconds(rpc_ms);
   c.in_doubt_timeout = std::chrono::milliseconds(in_doubt_ms);

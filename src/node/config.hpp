@@ -23,6 +23,10 @@ struct Config {
   std::chrono::milliseconds slow_storage{0};
   std::chrono::milliseconds anti_entropy_interval{2000};
   std::chrono::milliseconds tombstone_grace{60000};
+  // CP mode: randomized election timeout range and the leader's heartbeat period.
+  std::chrono::milliseconds election_timeout_min{300};
+  std::chrono::milliseconds election_timeout_max{600};
+  std::chrono::milliseconds heartbeat_interval{60};
   // AP mode's replication factor and quorums.
   int replicas = 3;
   int read_quorum = 2;

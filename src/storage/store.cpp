@@ -12,6 +12,8 @@ const char* keyspace_name(Keyspace space) {
       return "meta";
     case Keyspace::hints:
       return "hints";
+    case Keyspace::raft_log:
+      return "raft_log";
   }
   return "?";
 }

@@ -8,6 +8,9 @@
 //   meta  small node facts, e.g. "incarnation" (decimal, bumped at every start).
 //   hints AP: "<target host:port>\x1f<key>" -> record (modes/ap/version.hpp) a stand-in
 //         keeps for a replica that was unreachable, until it is handed off.
+//   raft_log CP: 20-digit zero-padded index -> {"term": n, "cmd": command JSON}. The term and
+//         vote live in meta ("raft/term", "raft/vote"), the last applied index in meta
+//         ("raft/applied"), written with the data it applied.
 //
 // Reads are synchronous (memtable/block cache; safe from any thread). Writes go through
 // commit(), which is durable (fsync'd) when it returns: concurrent commits are merged
@@ -23,8 +26,9 @@
 
 namespace sysdist {
 
-enum class Keyspace { data, txn, meta, hints };
-inline constexpr Keyspace all_keyspaces[] = {Keyspace::data, Keyspace::txn, Keyspace::meta, Keyspace::hints};
+enum class Keyspace { data, txn, meta, hints, raft_log };
+inline constexpr Keyspace all_keyspaces[] = {Keyspace::data, Keyspace::txn, Keyspace::meta, Keyspace::hints,
+                                            Keyspace::raft_log};
 const char* keyspace_name(Keyspace space);
 
 struct Mutation {

@@ -1,0 +1,144 @@
+#include "modes/cp/cp_mode.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url.hpp>
+
+#include "common/net.hpp"
+#include "node/logging.hpp"
+#include "peer/messages.hpp"
+
+namespace sysdist::cp {
+
+namespace json = boost::json;
+
+namespace {
+// The one place a forwarded write's HTTP status turns back into an outcome.
+Result from_status(const PeerResult& r) {
+  if (!r.answered()) return Result::fail(Outcome::unknown, "leader_unreachable", "The leader did not answer in time");
+  const auto status = r.reply.status;
+  if (status == 201) return Result::ok();
+  std::string message = r.reply.body;
+  boost::system::error_code ec;
+  auto body = json::parse(r.reply.body, ec);
+  if (!ec && body.is_object() && body.as_object().contains("error") && body.as_object().at("error").is_string())
+    message = std::string(body.as_object().at("error").as_string());
+  if (status == 503) return Result::fail(Outcome::unavailable, "no_leader", message);
+  if (status == 422) return Result::fail(Outcome::rejected, "rejected", message);
+  return Result::fail(Outcome::unknown, "unknown", message);
+}
+unsigned status_of(const Result& r) {
+  switch (r.outcome) {
+    case Outcome::applied: return 201;
+    case Outcome::unavailable: return 503;
+    case Outcome::rejected: return 422;
+    default: return 504;
+  }
+}
+std::string command(const char* op, const std::string& key, const std::optional<std::string>& value) {
+  json::object c{{"op", op}, {"key", key}};
+  if (value) c["val"] = *value;
+  return json::serialize(c);
+}
+PeerReply error_reply(unsigned status, std::string_view code, std::string_view message) {
+  return {status, error_body(code, message)};
+}
+}  // namespace
+
+CpMode::CpMode(const ModeContext& context) : context_(context), log_(logger("cp")), raft_(context_, log_) {}
+
+asio::awaitable<void> CpMode::start() {
+  raft_.recover();
+  auto executor = co_await asio::this_coro::executor;
+  asio::co_spawn(executor, raft_.run(), log_failure("raft"));
+}
+
+void CpMode::stop() { raft_.stop(); }
+
+asio::awaitable<std::optional<std::size_t>> CpMode::await_leader() {
+  asio::steady_timer wait(co_await asio::this_coro::executor);
+  const auto give_up = std::chrono::steady_clock::now() + 2 * context_.config.election_timeout_max;
+  while (!raft_.leader() && std::chrono::steady_clock::now() < give_up) {
+    wait.expires_after(std::chrono::milliseconds(20));
+    co_await wait.async_wait(use_tuple);
+  }
+  co_return raft_.leader();
+}
+
+asio::awaitable<Result> CpMode::submit(std::string cmd) {
+  auto leader = co_await await_leader();
+  if (!leader) co_return Result::fail(Outcome::unavailable, "no_leader", "No leader is known (minority side, or an election)");
+  if (*leader == context_.config.membership.self) {
+    auto result = co_await raft_.propose(std::move(cmd));
+    co_return result;
+  }
+  PeerRequest request{"POST", "/raft/forward", json::serialize(json::object{{"cmd", cmd}})};
+  const auto timeout = 3 * context_.config.election_timeout_max + 2 * context_.config.rpc_timeout;
+  auto reply = co_await context_.transport.call(*leader, std::move(request), timeout);
+  co_return from_status(reply);
+}
+
+asio::awaitable<Result> CpMode::put(std::string key, std::string value) {
+  auto result = co_await submit(command("put", key, value));
+  co_return result;
+}
+
+asio::awaitable<Result> CpMode::remove(std::string key) {
+  auto current = co_await get(key, false);
+  if (current.outcome != Outcome::applied) co_return current;
+  auto result = co_await submit(command("del", key, std::nullopt));
+  co_return result;
+}
+
+asio::awaitable<Result> CpMode::get(std::string key, bool stale) {
+  if (!stale) {
+    auto index = co_await raft_.read_index();
+    if (!index) co_return Result::fail(Outcome::unavailable, "no_leader", "No leader confirmed this read (minority side, or an election)");
+    const auto deadline = std::chrono::steady_clock::now() + context_.config.election_timeout_max;
+    if (!co_await raft_.wait_applied(*index, deadline))
+      co_return Result::fail(Outcome::unavailable, "behind", "This node has not caught up with the leader yet");
+  }
+  auto value = context_.store.get(Keyspace::data, key);
+  if (!value) co_return Result::fail(Outcome::not_found, "not_found", "");
+  co_return Result::found(std::move(*value));
+}
+
+asio::awaitable<PeerReply> CpMode::handle_peer(PeerRequest request) {
+  auto url = boost::urls::parse_origin_form(request.target);
+  if (!url) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
+  std::vector<std::string> path(url->segments().begin(), url->segments().end());
+  if (path.size() != 2 || path[0] != "raft") co_return error_reply(404, "unknown_route", "No route " + request.target);
+  if (request.method != "POST") co_return error_reply(405, "method_not_allowed", "Use POST " + request.target);
+  boost::system::error_code ec;
+  auto body = json::parse(request.body, ec);
+  if (ec || !body.is_object()) co_return error_reply(400, "malformed_json", "Expected a JSON object");
+  const auto& o = body.as_object();
+  const auto& rpc = path[1];
+  json::object reply;
+  if (rpc == "prevote") reply = co_await raft_.on_pre_vote(o);
+  else if (rpc == "vote") reply = co_await raft_.on_vote(o);
+  else if (rpc == "append") reply = co_await raft_.on_append(o);
+  else if (rpc == "read_index") {
+    auto index = co_await raft_.on_read_index();
+    if (!index) co_return error_reply(503, "not_leader", "Not the leader, or leadership not confirmed");
+    reply = json::object{{"index", *index}};
+  } else if (rpc == "forward") {
+    auto* cmd = o.if_contains("cmd");
+    if (!cmd || !cmd->is_string()) co_return error_reply(400, "malformed_json", "Expected {\"cmd\": string}");
+    auto result = co_await raft_.propose(std::string(cmd->as_string()));
+    if (result.outcome == Outcome::applied) co_return PeerReply{201, ""};
+    co_return error_reply(status_of(result), result.code, result.message);
+  } else {
+    co_return error_reply(404, "unknown_route", "No route " + request.target);
+  }
+  co_return PeerReply{200, json::serialize(reply)};
+}
+
+json::object CpMode::status() const { return raft_.status(); }
+
+json::object CpMode::dump() const {
+  json::object data;
+  context_.store.for_each(Keyspace::data, [&](std::string_view key, std::string_view value) { data[key] = value; });
+  return data;
+}
+
+}  // namespace sysdist::cp

@@ -1,0 +1,36 @@
+// CpMode: CP mode (SPEC 3/CP) on Raft. Writes go through the leader's log (a follower
+// forwards them); linearizable reads use ReadIndex; ?stale=true reads locally. The
+// minority side of a partition has no leader and answers 503.
+// Peer routes: POST /raft/prevote, /raft/vote, /raft/append, /raft/read_index,
+// /raft/forward ({"cmd": command} from a follower to the leader).
+#pragma once
+#include "modes/cp/raft.hpp"
+#include "node/mode.hpp"
+
+namespace sysdist::cp {
+
+class CpMode final : public Mode {
+ public:
+  explicit CpMode(const ModeContext& context);
+
+  boost::asio::awaitable<void> start() override;
+  void stop() override;
+  boost::asio::awaitable<Result> put(std::string key, std::string value) override;
+  boost::asio::awaitable<Result> remove(std::string key) override;
+  boost::asio::awaitable<Result> get(std::string key, bool stale) override;
+  boost::asio::awaitable<PeerReply> handle_peer(PeerRequest request) override;
+  boost::json::object status() const override;
+  boost::json::object dump() const override;
+
+  Raft& raft() { return raft_; }
+
+ private:
+  boost::asio::awaitable<Result> submit(std::string command);
+  boost::asio::awaitable<std::optional<std::size_t>> await_leader();
+
+  ModeContext context_;
+  std::shared_ptr<spdlog::logger> log_;
+  Raft raft_;
+};
+
+}  // namespace sysdist::cp

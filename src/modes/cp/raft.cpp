@@ -1,0 +1,456 @@
+#include "modes/cp/raft.hpp"
+
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
+
+#include "common/net.hpp"
+#include "node/logging.hpp"
+#include "peer/fan_out.hpp"
+
+namespace sysdist::cp {
+
+namespace json = boost::json;
+
+namespace {
+std::string index_key(std::uint64_t index) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%020llu", static_cast<unsigned long long>(index));
+  return text;
+}
+std::uint64_t number(const json::object& o, const char* name) {
+  auto* v = o.if_contains(name);
+  if (!v || !v->is_number()) return 0;
+  boost::system::error_code ec;
+  auto n = v->to_number<std::uint64_t>(ec);
+  return ec ? 0 : n;
+}
+std::string entry_json(const Entry& e) { return json::serialize(json::object{{"term", e.term}, {"cmd", e.command}}); }
+std::optional<Entry> entry_from(const json::value& v) {
+  if (!v.is_object()) return std::nullopt;
+  auto* cmd = v.as_object().if_contains("cmd");
+  if (!cmd || !cmd->is_string()) return std::nullopt;
+  return Entry{number(v.as_object(), "term"), std::string(cmd->as_string())};
+}
+std::optional<json::object> parse_object(const std::string& body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return v.as_object();
+}
+}  // namespace
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::follower:
+      return "follower";
+    case Role::candidate:
+      return "candidate";
+    case Role::leader:
+      return "leader";
+  }
+  return "?";
+}
+
+Raft::Raft(const ModeContext& context, std::shared_ptr<spdlog::logger> log)
+    : context_(context), log_(std::move(log)), random_(context.config.membership.self * 7919 + context.incarnation) {
+  reset_election_deadline();
+}
+
+void Raft::recover() {
+  auto& store = context_.store;
+  if (auto t = store.get(Keyspace::meta, "raft/term")) term_ = std::stoull(*t);
+  if (auto v = store.get(Keyspace::meta, "raft/vote"); v && !v->empty()) voted_for_ = std::stoull(*v);
+  if (auto a = store.get(Keyspace::meta, "raft/applied")) applied_ = std::stoull(*a);
+  store.for_each(Keyspace::raft_log, [&](std::string_view, std::string_view text) {
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    if (auto entry = ec ? std::nullopt : entry_from(v)) log_entries_.append(std::move(*entry));
+  });
+  persisted_ = log_entries_.last_index();
+  commit_ = applied_;
+  log_->info("raft: recovered term {}, {} log entries, applied up to {}", term_, log_entries_.last_index(), applied_);
+}
+
+void Raft::stop() { stop_signal_.emit(asio::cancellation_type::terminal); }
+
+void Raft::reset_election_deadline() {
+  const auto min = context_.config.election_timeout_min.count(), max = context_.config.election_timeout_max.count();
+  election_deadline_ = Clock::now() + std::chrono::milliseconds(std::uniform_int_distribution<long>(min, max)(random_));
+}
+
+bool Raft::heard_from_leader_recently() const {
+  return role_ == Role::leader ||
+         (leader_ && Clock::now() - last_leader_contact_ < context_.config.election_timeout_min);
+}
+
+asio::awaitable<void> Raft::run() {
+  executor_ = co_await asio::this_coro::executor;
+  asio::steady_timer tick(executor_);
+  auto became_leader_at = Clock::now();
+  bool was_leader = false;
+  for (;;) {
+    tick.expires_after(context_.config.heartbeat_interval / 2);
+    co_await tick.async_wait(asio::use_awaitable);
+    const auto now = Clock::now();
+    if (role_ == Role::leader) {
+      if (!was_leader) became_leader_at = now, was_leader = true;
+      // CheckQuorum: a leader that has not heard from a majority for an election timeout steps down.
+      std::size_t in_touch = 1;
+      for (auto& [peer, at] : last_ack_)
+        if (now - at < context_.config.election_timeout_max) ++in_touch;
+      if (in_touch <= context_.config.membership.size() / 2 &&
+          now - became_leader_at > context_.config.election_timeout_max) {
+        log_->warn("term {}: CheckQuorum failed (only {} of {} in touch), stepping down", term_, in_touch,
+                   context_.config.membership.size());
+        co_await become_follower(term_, std::nullopt);
+      }
+      continue;
+    }
+    was_leader = false;
+    if (now >= election_deadline_ && !campaigning_) co_await campaign();
+  }
+}
+
+asio::awaitable<void> Raft::campaign() {
+  campaigning_ = true;
+  reset_election_deadline();
+  // PreVote: only a node that could win disturbs the cluster with a new term.
+  const bool could_win = co_await poll(true, term_ + 1);
+  if (!could_win || role_ == Role::leader || heard_from_leader_recently()) {
+    campaigning_ = false;
+    co_return;
+  }
+  ++term_;
+  role_ = Role::candidate;
+  leader_.reset();
+  voted_for_ = context_.config.membership.self;
+  const auto term = term_;
+  co_await persist_term_and_vote();
+  log_->info("term {}: election timeout, candidate, asking for votes", term);
+  const bool won = co_await poll(false, term);
+  if (won && role_ == Role::candidate && term_ == term) become_leader();
+  campaigning_ = false;
+}
+
+asio::awaitable<bool> Raft::poll(bool pre_vote, std::uint64_t term) {
+  const auto& membership = context_.config.membership;
+  json::object ask{{"term", term},
+                   {"candidate", membership.self},
+                   {"last_index", log_entries_.last_index()},
+                   {"last_term", log_entries_.last_term()}};
+  PeerRequest request{"POST", pre_vote ? "/raft/prevote" : "/raft/vote", json::serialize(ask)};
+  const auto majority = membership.size() / 2 + 1;
+  std::size_t granted = 1;  // our own
+  std::uint64_t higher_term = 0;
+  auto enough = [&](const PeerResult& r) {
+    if (!r.answered_ok()) return false;
+    auto reply = parse_object(r.reply.body);
+    if (!reply) return false;
+    if (number(*reply, "term") > term_ && !pre_vote) higher_term = std::max(higher_term, number(*reply, "term"));
+    if (auto* g = reply->if_contains("granted"); g && g->is_bool() && g->as_bool()) ++granted;
+    return granted >= majority || higher_term > 0;
+  };
+  DecisiveReply decisive = enough;
+  co_await call_all(context_.transport, membership.others(), request, context_.config.rpc_timeout, decisive);
+  if (higher_term > term_) {
+    co_await become_follower(higher_term, std::nullopt);
+    co_return false;
+  }
+  if (!pre_vote && granted >= majority) log_->info("term {}: won the election with {} votes", term, granted);
+  co_return granted >= majority;
+}
+
+asio::awaitable<json::object> Raft::on_pre_vote(const json::object& request) {
+  const auto term = number(request, "term");
+  const bool granted = term > term_ && !heard_from_leader_recently() &&
+                       candidate_log_is_up_to_date(number(request, "last_term"), number(request, "last_index"),
+                                                   log_entries_);
+  co_return json::object{{"term", term_}, {"granted", granted}};
+}
+
+asio::awaitable<json::object> Raft::on_vote(const json::object& request) {
+  const auto term = number(request, "term");
+  const auto candidate = number(request, "candidate");
+  // A node that hears from a live leader ignores candidates: a returning node cannot depose it.
+  if (term < term_ || heard_from_leader_recently()) co_return json::object{{"term", term_}, {"granted", false}};
+  if (term > term_) co_await become_follower(term, std::nullopt);
+  if (term_ != term) co_return json::object{{"term", term_}, {"granted", false}};
+  const bool granted = (!voted_for_ || *voted_for_ == candidate) &&
+                       candidate_log_is_up_to_date(number(request, "last_term"), number(request, "last_index"),
+                                                   log_entries_);
+  if (granted) {
+    voted_for_ = candidate;
+    reset_election_deadline();
+    co_await persist_term_and_vote();  // the vote is durable before it is given
+    log_->info("term {}: voted for node {}", term, candidate + 1);
+  }
+  co_return json::object{{"term", term_}, {"granted", granted && term_ == term}};
+}
+
+asio::awaitable<void> Raft::become_follower(std::uint64_t term, std::optional<std::size_t> leader) {
+  const bool new_term = term > term_;
+  if (new_term) {
+    term_ = term;
+    voted_for_.reset();
+  }
+  if (role_ == Role::leader) log_->warn("term {}: stepping down", term_);
+  role_ = Role::follower;
+  if (leader && leader != leader_) log_->info("term {}: following node {}", term_, *leader + 1);
+  leader_ = leader;
+  progress_.clear();
+  last_ack_.clear();
+  wake_replicators();
+  wake_waiters();
+  if (new_term) co_await persist_term_and_vote();
+}
+
+void Raft::become_leader() {
+  const auto& membership = context_.config.membership;
+  role_ = Role::leader;
+  leader_ = membership.self;
+  log_->info("term {}: LEADER", term_);
+  for (auto peer : membership.others()) {
+    progress_.emplace(peer, Progress(log_entries_.last_index(), 4));
+    last_ack_[peer] = Clock::now();
+  }
+  // An entry of the new term lets earlier entries commit (5.4.2) and anchors ReadIndex.
+  const auto index = log_entries_.append(Entry{term_, R"({"op":"noop"})"});
+  asio::co_spawn(executor_, leader_persist(index, term_), log_failure("raft persist"));
+  // Each replicator ends by itself when this node stops leading this term.
+  for (auto peer : membership.others()) asio::co_spawn(executor_, replicate(peer, term_), log_failure("raft replication"));
+}
+
+asio::awaitable<void> Raft::replicate(std::size_t peer, std::uint64_t term) {
+  asio::steady_timer wait(executor_);
+  auto next_heartbeat = Clock::now();
+  while (role_ == Role::leader && term_ == term) {
+    auto it = progress_.find(peer);
+    if (it == progress_.end()) co_return;
+    const bool behind = it->second.next() <= log_entries_.last_index();
+    if (behind || Clock::now() >= next_heartbeat) {
+      next_heartbeat = Clock::now() + context_.config.heartbeat_interval;
+      if (co_await send_append(peer, term)) continue;
+    }
+    // Sleep until a new entry arrives or the next heartbeat is due.
+    wait.expires_at(next_heartbeat);
+    auto waker = replicator_wakers_.insert(replicator_wakers_.end(), [&wait] { wait.cancel(); });
+    co_await wait.async_wait(use_tuple);
+    replicator_wakers_.erase(waker);
+  }
+}
+
+asio::awaitable<bool> Raft::send_append(std::size_t peer, std::uint64_t term) {
+  auto it = progress_.find(peer);
+  if (it == progress_.end()) co_return false;
+  const auto prev_index = it->second.next() - 1;
+  const auto prev_term = log_entries_.term_at(prev_index).value_or(0);
+  constexpr std::size_t max_batch = 256;
+  auto entries = log_entries_.slice(prev_index + 1, max_batch);
+  json::array list;
+  for (auto& e : entries) list.push_back(json::parse(entry_json(e)));
+  json::object body{{"term", term},       {"leader", context_.config.membership.self},
+                    {"prev_index", prev_index}, {"prev_term", prev_term},
+                    {"entries", std::move(list)}, {"commit", commit_}};
+  it->second.sent(prev_index + entries.size());
+  PeerRequest request{"POST", "/raft/append", json::serialize(body)};
+  auto result = co_await context_.transport.call(peer, std::move(request), context_.config.rpc_timeout);
+  if (role_ != Role::leader || term_ != term) co_return false;  // things changed while we waited
+  it = progress_.find(peer);
+  if (it == progress_.end()) co_return false;
+  auto reply = result.answered_ok() ? parse_object(result.reply.body) : std::nullopt;
+  if (!reply) {
+    it->second.failed();
+    co_return false;
+  }
+  if (number(*reply, "term") > term_) {
+    co_await become_follower(number(*reply, "term"), std::nullopt);
+    co_return false;
+  }
+  last_ack_[peer] = Clock::now();
+  auto* success = reply->if_contains("success");
+  if (success && success->is_bool() && success->as_bool()) {
+    it->second.acknowledged(number(*reply, "match"));
+    advance_commit();
+  } else {
+    it->second.rejected(Conflict{number(*reply, "conflict_term"), number(*reply, "conflict_index")}, log_entries_);
+  }
+  co_return true;
+}
+
+asio::awaitable<json::object> Raft::on_append(const json::object& request) {
+  const auto term = number(request, "term");
+  auto refuse = [this](std::uint64_t conflict_term = 0, std::uint64_t conflict_index = 0) {
+    return json::object{{"term", term_}, {"success", false}, {"conflict_term", conflict_term},
+                        {"conflict_index", conflict_index}};
+  };
+  if (term < term_) co_return refuse();
+  const auto leader = static_cast<std::size_t>(number(request, "leader"));
+  if (term > term_ || role_ != Role::follower || leader_ != leader) co_await become_follower(term, leader);
+  if (term_ != term) co_return refuse();
+  last_leader_contact_ = Clock::now();
+  reset_election_deadline();
+
+  std::vector<Entry> entries;
+  if (auto* list = request.if_contains("entries"); list && list->is_array())
+    for (auto& v : list->as_array())
+      if (auto e = entry_from(v)) entries.push_back(std::move(*e));
+  const auto prev_index = number(request, "prev_index");
+  const auto old_last = log_entries_.last_index();
+  auto accepted = log_entries_.accept(prev_index, number(request, "prev_term"), entries);
+  if (!accepted.ok) co_return refuse(accepted.conflict.term, accepted.conflict.index);
+  if (accepted.first_new <= log_entries_.last_index() || old_last > log_entries_.last_index())
+    co_await persist_entries(accepted.first_new, old_last);  // durable before we acknowledge
+  if (term_ != term) co_return refuse();
+  persisted_ = log_entries_.last_index();
+  const auto last_new = prev_index + entries.size();
+  const auto leader_commit = number(request, "commit");
+  if (leader_commit > commit_) {
+    commit_ = std::max(commit_, std::min(leader_commit, last_new));
+    asio::co_spawn(executor_, apply_committed(), log_failure("raft apply"));
+  }
+  co_return json::object{{"term", term_}, {"success", true}, {"match", last_new}};
+}
+
+asio::awaitable<void> Raft::persist_term_and_vote() {
+  Batch batch{{Keyspace::meta, "raft/term", std::to_string(term_)},
+              {Keyspace::meta, "raft/vote", voted_for_ ? std::to_string(*voted_for_) : std::string()}};
+  co_await context_.store.commit(std::move(batch));
+}
+
+asio::awaitable<void> Raft::persist_entries(std::uint64_t from, std::uint64_t old_last) {
+  Batch batch;
+  for (auto index = log_entries_.last_index() + 1; index <= old_last; ++index)  // a truncated suffix
+    batch.push_back({Keyspace::raft_log, index_key(index), std::nullopt});
+  for (auto index = from; index <= log_entries_.last_index(); ++index)
+    batch.push_back({Keyspace::raft_log, index_key(index), entry_json(log_entries_.at(index))});
+  co_await context_.store.commit(std::move(batch));
+}
+
+asio::awaitable<void> Raft::leader_persist(std::uint64_t index, std::uint64_t term) {
+  Batch batch{{Keyspace::raft_log, index_key(index), entry_json(Entry{term, log_entries_.at(index).command})}};
+  co_await context_.store.commit(std::move(batch));
+  if (log_entries_.term_at(index) == term) persisted_ = std::max(persisted_, index);
+  advance_commit();
+}
+
+void Raft::advance_commit() {
+  if (role_ != Role::leader) return;
+  std::vector<std::uint64_t> matches{persisted_};
+  for (auto& [peer, p] : progress_) matches.push_back(p.match());
+  const auto commit = commit_index_for(matches, term_, log_entries_, commit_);
+  if (commit <= commit_) return;
+  commit_ = commit;
+  asio::co_spawn(executor_, apply_committed(), log_failure("raft apply"));
+}
+
+asio::awaitable<void> Raft::apply_committed() {
+  if (applying_) co_return;
+  applying_ = true;
+  while (applied_ < commit_) {
+    const auto to = std::min(commit_, applied_ + 512);
+    Batch batch;
+    for (auto index = applied_ + 1; index <= to; ++index) {
+      auto command = parse_object(log_entries_.at(index).command);
+      if (!command) continue;
+      auto* op = command->if_contains("op");
+      auto* key = command->if_contains("key");
+      if (!op || !op->is_string() || !key || !key->is_string()) continue;
+      if (op->as_string() == "put") {
+        auto* val = command->if_contains("val");
+        batch.push_back({Keyspace::data, std::string(key->as_string()),
+                         val && val->is_string() ? std::string(val->as_string()) : std::string()});
+      } else if (op->as_string() == "del") {
+        batch.push_back({Keyspace::data, std::string(key->as_string()), std::nullopt});
+      }
+    }
+    batch.push_back({Keyspace::meta, "raft/applied", std::to_string(to)});
+    co_await context_.store.commit(std::move(batch));
+    applied_ = to;
+    wake_waiters();
+  }
+  applying_ = false;
+}
+
+void Raft::wake_replicators() {
+  for (auto& wake : replicator_wakers_) wake();
+}
+void Raft::wake_waiters() {
+  for (auto& wake : applied_waiters_) wake();
+}
+
+asio::awaitable<bool> Raft::wait_applied(std::uint64_t index, Clock::time_point deadline) {
+  asio::steady_timer wait(executor_);
+  while (applied_ < index && Clock::now() < deadline) {
+    wait.expires_at(deadline);
+    auto waker = applied_waiters_.insert(applied_waiters_.end(), [&wait] { wait.cancel(); });
+    co_await wait.async_wait(use_tuple);
+    applied_waiters_.erase(waker);
+  }
+  co_return applied_ >= index;
+}
+
+asio::awaitable<Result> Raft::propose(std::string command) {
+  if (role_ != Role::leader) co_return Result::fail(Outcome::unavailable, "not_leader", "This node is not the leader");
+  const auto term = term_;
+  const auto index = log_entries_.append(Entry{term, std::move(command)});
+  asio::co_spawn(executor_, leader_persist(index, term), log_failure("raft persist"));  // in parallel with replication
+  wake_replicators();
+  const auto deadline = Clock::now() + 2 * context_.config.election_timeout_max + context_.config.rpc_timeout;
+  co_await wait_applied(index, deadline);
+  if (applied_ >= index && log_entries_.term_at(index) == term) co_return Result::ok();
+  if (applied_ >= index)  // another leader's entry took the index: ours was never applied
+    co_return Result::fail(Outcome::unavailable, "leadership_lost", "Leadership changed before the write committed");
+  co_return Result::fail(Outcome::unknown, "commit_timeout",
+                         "The write was appended but not known committed in time; it may still apply");
+}
+
+asio::awaitable<std::optional<std::uint64_t>> Raft::read_index() {
+  if (role_ != Role::leader) {
+    if (!leader_) co_return std::nullopt;
+    PeerRequest request{"POST", "/raft/read_index", "{}"};
+    auto result = co_await context_.transport.call(*leader_, std::move(request), context_.config.rpc_timeout);
+    auto reply = result.answered_ok() ? parse_object(result.reply.body) : std::nullopt;
+    if (!reply || !reply->contains("index")) co_return std::nullopt;
+    co_return number(*reply, "index");
+  }
+  co_return co_await on_read_index();
+}
+
+asio::awaitable<std::optional<std::uint64_t>> Raft::on_read_index() {
+  if (role_ != Role::leader) co_return std::nullopt;
+  const auto term = term_;
+  // The leader must have committed an entry of its term (its no-op) to know the commit index.
+  const auto settle_by = Clock::now() + context_.config.election_timeout_max;
+  while (log_entries_.term_at(commit_) != term && role_ == Role::leader && term_ == term && Clock::now() < settle_by)
+    co_await wait_applied(applied_ + 1, Clock::now() + context_.config.heartbeat_interval);
+  if (role_ != Role::leader || term_ != term || log_entries_.term_at(commit_) != term) co_return std::nullopt;
+  const auto index = commit_;
+  // Confirm we are still the leader: a majority must answer a heartbeat of this term.
+  std::vector<decltype(asio::co_spawn(executor_, send_append(0, term), asio::deferred))> round;
+  for (auto peer : context_.config.membership.others())
+    round.push_back(asio::co_spawn(executor_, send_append(peer, term), asio::deferred));
+  auto group = asio::experimental::make_parallel_group(std::move(round));
+  auto [order, failures, answered] = co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  std::size_t acks = 1;
+  for (std::size_t i = 0; i < answered.size(); ++i)
+    if (!failures[i] && answered[i]) ++acks;
+  if (role_ != Role::leader || term_ != term || acks <= context_.config.membership.size() / 2) co_return std::nullopt;
+  co_return index;
+}
+
+json::object Raft::status() const {
+  json::object status{{"role", role_name(role_)},
+                      {"term", term_},
+                      {"leader", leader_ ? json::value(*leader_ + 1) : json::value(nullptr)},
+                      {"commit_index", commit_},
+                      {"applied_index", applied_},
+                      {"last_index", log_entries_.last_index()}};
+  json::array followers;
+  for (auto& [peer, p] : progress_)
+    followers.push_back(json::object{{"node", peer + 1}, {"match_index", p.match()}, {"next_index", p.next()}});
+  if (role_ == Role::leader) status["followers"] = std::move(followers);
+  return status;
+}
+
+}  // namespace sysdist::cp

@@ -1,0 +1,99 @@
+// Raft: one CP node's consensus state and the protocol that moves it (Raft paper, with
+// PreVote and CheckQuorum as in etcd). Single-threaded on the node's event loop; after
+// every co_await the code re-checks term and role before acting.
+//
+// Persist before you promise:
+//   - term and vote are fsync'd before a vote is granted or a higher term is acted on;
+//   - a follower fsyncs accepted entries before acknowledging them;
+//   - the leader writes its own new entries in parallel with replicating them, and counts
+//     itself in the commit majority only once they are durable.
+// Applied entries are written to the data keyspace together with meta "raft/applied".
+// Not built yet: snapshots/InstallSnapshot (the log grows without bound) and conditional
+// writes.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <list>
+#include <map>
+#include <random>
+#include <spdlog/logger.h>
+
+#include "modes/cp/progress.hpp"
+#include "modes/cp/raft_log.hpp"
+#include "node/mode.hpp"
+
+namespace sysdist::cp {
+
+enum class Role { follower, candidate, leader };
+const char* role_name(Role role);
+
+class Raft {
+ public:
+  Raft(const ModeContext& context, std::shared_ptr<spdlog::logger> log);
+
+  void recover();  // loads term, vote, log and applied index from the store
+  boost::asio::awaitable<void> run();  // election timer and CheckQuorum; cancelled at shutdown
+
+  // Leader only: appends a command and waits until it is applied (or fails).
+  boost::asio::awaitable<Result> propose(std::string command);
+  // A read index this node may serve at once it has applied it (leader: confirmed with a
+  // heartbeat round; follower: asked of the leader). nullopt: no leader or not confirmed.
+  boost::asio::awaitable<std::optional<std::uint64_t>> read_index();
+  boost::asio::awaitable<bool> wait_applied(std::uint64_t index, std::chrono::steady_clock::time_point deadline);
+
+  // Peer RPCs.
+  boost::asio::awaitable<boost::json::object> on_pre_vote(const boost::json::object& request);
+  boost::asio::awaitable<boost::json::object> on_vote(const boost::json::object& request);
+  boost::asio::awaitable<boost::json::object> on_append(const boost::json::object& request);
+  boost::asio::awaitable<std::optional<std::uint64_t>> on_read_index();
+
+  Role role() const { return role_; }
+  std::optional<std::size_t> leader() const { return leader_; }
+  boost::json::object status() const;
+  void stop();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  boost::asio::awaitable<void> campaign();
+  boost::asio::awaitable<bool> poll(bool pre_vote, std::uint64_t term);
+  boost::asio::awaitable<void> become_follower(std::uint64_t term, std::optional<std::size_t> leader);
+  void become_leader();
+  boost::asio::awaitable<void> replicate(std::size_t peer, std::uint64_t term);
+  boost::asio::awaitable<bool> send_append(std::size_t peer, std::uint64_t term);
+  boost::asio::awaitable<void> persist_term_and_vote();
+  boost::asio::awaitable<void> persist_entries(std::uint64_t from, std::uint64_t old_last);
+  boost::asio::awaitable<void> leader_persist(std::uint64_t up_to, std::uint64_t term);
+  void advance_commit();
+  boost::asio::awaitable<void> apply_committed();
+  void wake_replicators();
+  void wake_waiters();
+  void reset_election_deadline();
+  bool heard_from_leader_recently() const;
+
+  const ModeContext& context_;
+  std::shared_ptr<spdlog::logger> log_;
+  boost::asio::any_io_executor executor_;  // the node's event loop, learned in run()
+  std::mt19937_64 random_;
+  boost::asio::cancellation_signal stop_signal_;
+
+  // Persistent state (with the log).
+  std::uint64_t term_ = 0;
+  std::optional<std::size_t> voted_for_;
+  RaftLog log_entries_;
+  // Volatile state.
+  Role role_ = Role::follower;
+  std::optional<std::size_t> leader_;
+  std::uint64_t commit_ = 0, applied_ = 0, persisted_ = 0;
+  bool applying_ = false, campaigning_ = false;
+  Clock::time_point election_deadline_{}, last_leader_contact_{};
+  // Leader state.
+  std::map<std::size_t, Progress> progress_;
+  std::map<std::size_t, Clock::time_point> last_ack_;
+  std::list<std::function<void()>> replicator_wakers_, applied_waiters_;
+};
+
+}  // namespace sysdist::cp
