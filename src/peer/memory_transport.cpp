@@ -10,14 +10,16 @@ namespace sysdist {
 namespace {
 class MemoryTransport final : public Transport {
  public:
-  MemoryTransport(MemoryNetwork& network, std::size_t self) : network_(network), self_(self) {}
+  MemoryTransport(MemoryNetwork& network, std::size_t self, unsigned life)
+      : network_(network), self_(self), life_(life) {}
   asio::awaitable<PeerResult> call(std::size_t peer, PeerRequest request, std::chrono::milliseconds timeout) override {
-    co_return co_await network_.deliver(self_, peer, std::move(request), timeout);
+    co_return co_await network_.deliver(self_, peer, std::move(request), timeout, life_);
   }
 
  private:
   MemoryNetwork& network_;
   std::size_t self_;
+  unsigned life_;  // a transport of a crashed life never sends again, even after a restart
 };
 
 // Where a delivered call leaves its reply; the timer doubles as the "reply arrived" event.
@@ -57,12 +59,12 @@ void MemoryNetwork::heal() { cuts_.clear(); }
 bool MemoryNetwork::reachable(std::size_t from, std::size_t to) const { return !cuts_.contains({from, to}); }
 
 std::unique_ptr<Transport> MemoryNetwork::transport_for(std::size_t node) {
-  return std::make_unique<MemoryTransport>(*this, node);
+  return std::make_unique<MemoryTransport>(*this, node, lives_[node]);
 }
 
 asio::awaitable<PeerResult> MemoryNetwork::deliver(std::size_t from, std::size_t to, PeerRequest request,
-                                                   std::chrono::milliseconds timeout) {
-  if (crashed_[from]) co_await hang_forever();  // a dead node sends nothing
+                                                   std::chrono::milliseconds timeout, unsigned sender_life) {
+  if (crashed_[from] || sender_life != lives_[from]) co_await hang_forever();  // a dead node sends nothing
   const auto caller_life = lives_[from];
   const auto target_life = lives_[to];
   auto handler = handlers_[to];

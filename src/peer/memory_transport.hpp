@@ -36,7 +36,7 @@ class MemoryNetwork {
 
   // Delivery of one call (used by the transports).
   boost::asio::awaitable<PeerResult> deliver(std::size_t from, std::size_t to, PeerRequest request,
-                                             std::chrono::milliseconds timeout);
+                                             std::chrono::milliseconds timeout, unsigned sender_life);
 
  private:
   boost::asio::awaitable<void> hang_forever();

@@ -13,6 +13,7 @@
 
 #include "modes/ap/ap_mode.hpp"
 #include "modes/ca/ca_mode.hpp"
+#include "modes/cp/cp_mode.hpp"
 #include "peer/memory_transport.hpp"
 #include "storage/memory_store.hpp"
 #include "test_support.hpp"
@@ -211,6 +212,45 @@ struct ApCluster : InProcessCluster<ap::ApMode> {
   }
   void hand_off(std::size_t i) { run(io, modes[i]->anti_entropy().hand_off_hints()); }
   void collect_garbage(std::size_t i) { run(io, modes[i]->anti_entropy().collect_garbage()); }
+};
+
+// Five CP nodes with demo-fast timing (elections in 150-300 ms, heartbeats every 30 ms).
+struct CpCluster : InProcessCluster<cp::CpMode> {
+  CpCluster() : InProcessCluster("CP", std::chrono::milliseconds(100)) {
+    for (auto& c : configs) {
+      c.election_timeout_min = std::chrono::milliseconds(150);
+      c.election_timeout_max = std::chrono::milliseconds(300);
+      c.heartbeat_interval = std::chrono::milliseconds(30);
+    }
+    make_mode = [](const ModeContext& context) { return std::make_unique<cp::CpMode>(context); };
+    start_all();
+  }
+  // The live leader with the highest term, once one exists (waits up to `limit`).
+  std::optional<std::size_t> leader(std::chrono::milliseconds limit = std::chrono::milliseconds(3000)) {
+    const auto give_up = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      std::optional<std::size_t> found;
+      std::uint64_t best = 0;
+      for (std::size_t i = 0; i < nodes; ++i) {
+        if (!modes[i] || modes[i]->raft().role() != cp::Role::leader) continue;
+        const auto term = modes[i]->status().at("term").as_uint64();
+        if (!found || term > best) found = i, best = term;
+      }
+      if (found || std::chrono::steady_clock::now() >= give_up) return found;
+      settle(io, std::chrono::milliseconds(20));
+    }
+  }
+  std::uint64_t term(std::size_t i) const { return modes[i]->status().at("term").as_uint64(); }
+  std::optional<std::string> value(std::size_t i, const std::string& key) const {
+    return disks[i].get(Keyspace::data, key);
+  }
+  // Election safety: at most one leader per term among the live nodes.
+  void check_one_leader_per_term() const {
+    std::map<std::uint64_t, int> leaders;
+    for (std::size_t i = 0; i < nodes; ++i)
+      if (modes[i] && modes[i]->raft().role() == cp::Role::leader) ++leaders[term(i)];
+    for (auto [t, count] : leaders) BOOST_TEST(count == 1, "term " << t << " has " << count << " leaders");
+  }
 };
 
 }  // namespace sysdist::test

@@ -49,7 +49,7 @@ CpMode::CpMode(const ModeContext& context) : context_(context), log_(logger("cp"
 asio::awaitable<void> CpMode::start() {
   raft_.recover();
   auto executor = co_await asio::this_coro::executor;
-  asio::co_spawn(executor, raft_.run(), log_failure("raft"));
+  raft_.start(executor);
 }
 
 void CpMode::stop() { raft_.stop(); }

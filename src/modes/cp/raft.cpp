@@ -72,7 +72,16 @@ void Raft::recover() {
   log_->info("raft: recovered term {}, {} log entries, applied up to {}", term_, log_entries_.last_index(), applied_);
 }
 
-void Raft::stop() { stop_signal_.emit(asio::cancellation_type::terminal); }
+void Raft::start(asio::any_io_executor executor) {
+  executor_ = executor;
+  asio::co_spawn(executor_, run(), asio::bind_cancellation_slot(stop_signal_.slot(), log_failure("raft")));
+}
+
+void Raft::stop() {
+  stop_signal_.emit(asio::cancellation_type::terminal);
+  role_ = Role::follower;  // replication loops end on their next turn
+  wake_replicators();
+}
 
 void Raft::reset_election_deadline() {
   const auto min = context_.config.election_timeout_min.count(), max = context_.config.election_timeout_max.count();
@@ -85,7 +94,6 @@ bool Raft::heard_from_leader_recently() const {
 }
 
 asio::awaitable<void> Raft::run() {
-  executor_ = co_await asio::this_coro::executor;
   asio::steady_timer tick(executor_);
   auto became_leader_at = Clock::now();
   bool was_leader = false;

@@ -35,7 +35,8 @@ class Raft {
   Raft(const ModeContext& context, std::shared_ptr<spdlog::logger> log);
 
   void recover();  // loads term, vote, log and applied index from the store
-  boost::asio::awaitable<void> run();  // election timer and CheckQuorum; cancelled at shutdown
+  // Starts the election timer and CheckQuorum loop; stop() cancels it.
+  void start(boost::asio::any_io_executor executor);
 
   // Leader only: appends a command and waits until it is applied (or fails).
   boost::asio::awaitable<Result> propose(std::string command);
@@ -58,6 +59,7 @@ class Raft {
  private:
   using Clock = std::chrono::steady_clock;
 
+  boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> campaign();
   boost::asio::awaitable<bool> poll(bool pre_vote, std::uint64_t term);
   boost::asio::awaitable<void> become_follower(std::uint64_t term, std::optional<std::size_t> leader);

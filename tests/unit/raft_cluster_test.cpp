@@ -1,0 +1,117 @@
+// CP mode on five in-process nodes: elections, replication, failover, PreVote and
+// CheckQuorum, restart recovery, the minority's 503, and randomized fault schedules with
+// the safety invariants checked after every step.
+#include <boost/test/unit_test.hpp>
+#include <random>
+
+#include "in_process_cluster.hpp"
+
+using namespace sysdist;
+using namespace std::chrono_literals;
+using test::CpCluster;
+
+BOOST_AUTO_TEST_SUITE(raft_cluster)
+
+BOOST_AUTO_TEST_CASE(a_leader_is_elected_and_writes_reach_every_node) {
+  CpCluster c;
+  auto leader = c.leader();
+  BOOST_REQUIRE(leader.has_value());
+  const auto follower = (*leader + 1) % CpCluster::nodes;
+  BOOST_TEST((c.put(follower, "city", "Rome").outcome == Outcome::applied));  // forwarded to the leader
+  for (std::size_t i = 0; i < CpCluster::nodes; ++i) BOOST_TEST(*c.get(i, "city").value == "Rome");
+  test::settle(c.io, 100ms);
+  for (std::size_t i = 0; i < CpCluster::nodes; ++i) BOOST_TEST(*c.value(i, "city") == "Rome");
+  BOOST_TEST((c.remove(*leader, "city").outcome == Outcome::applied));
+  BOOST_TEST((c.get(follower, "city").outcome == Outcome::not_found));
+  c.check_one_leader_per_term();
+}
+
+BOOST_AUTO_TEST_CASE(isolated_leader_steps_down_and_the_majority_elects_another) {
+  CpCluster c;
+  const auto old_leader = *c.leader();
+  c.put(old_leader, "city", "Rome");
+  c.network.isolate(old_leader);
+  test::settle(c.io, 800ms);  // CheckQuorum on the old leader, an election on the majority side
+  BOOST_TEST((c.modes[old_leader]->raft().role() != cp::Role::leader));
+  auto new_leader = c.leader();
+  BOOST_REQUIRE(new_leader.has_value());
+  BOOST_TEST(*new_leader != old_leader);
+  BOOST_TEST((c.put(*new_leader, "city", "Paris").outcome == Outcome::applied));
+  auto minority = c.put(old_leader, "city", "Oslo");  // no leader reachable from there
+  BOOST_TEST((minority.outcome == Outcome::unavailable || minority.outcome == Outcome::unknown));
+  BOOST_TEST((c.get(old_leader, "city").outcome == Outcome::unavailable));
+  c.check_one_leader_per_term();
+}
+
+BOOST_AUTO_TEST_CASE(returning_node_does_not_depose_the_leader) {
+  CpCluster c;
+  const auto leader = *c.leader();
+  const auto loner = (leader + 2) % CpCluster::nodes;
+  const auto term_before = c.term(leader);
+  c.network.isolate(loner);
+  test::settle(c.io, 1000ms);  // its election timeouts fire, but PreVote never lets it bump its term
+  BOOST_TEST(c.term(loner) == term_before);
+  c.network.heal();
+  test::settle(c.io, 500ms);
+  BOOST_TEST((c.modes[leader]->raft().role() == cp::Role::leader));
+  BOOST_TEST(c.term(leader) == term_before);
+}
+
+BOOST_AUTO_TEST_CASE(restarted_nodes_recover_their_log_and_state) {
+  CpCluster c;
+  const auto leader = *c.leader();
+  for (int k = 0; k < 20; ++k) c.put(leader, "k" + std::to_string(k), "v" + std::to_string(k));
+  for (std::size_t i = 0; i < CpCluster::nodes; ++i) c.crash(i);
+  for (std::size_t i = 0; i < CpCluster::nodes; ++i) c.restart(i);
+  BOOST_REQUIRE(c.leader().has_value());
+  for (int k = 0; k < 20; ++k) BOOST_TEST(*c.get(k % 5, "k" + std::to_string(k)).value == "v" + std::to_string(k));
+}
+
+BOOST_AUTO_TEST_CASE(lagging_follower_catches_up_after_a_partition) {
+  CpCluster c;
+  const auto leader = *c.leader();
+  const auto lagging = (leader + 1) % CpCluster::nodes;
+  c.network.isolate(lagging);
+  for (int k = 0; k < 50; ++k) BOOST_TEST((c.put(leader, "k" + std::to_string(k), "v").outcome == Outcome::applied));
+  c.network.heal();
+  test::settle(c.io, 500ms);
+  BOOST_TEST(*c.value(lagging, "k49") == "v");
+}
+
+BOOST_AUTO_TEST_CASE(randomized_faults_keep_one_leader_per_term_and_every_acknowledged_write) {
+  for (unsigned seed = 1; seed <= 5; ++seed) {
+    BOOST_TEST_CONTEXT("seed " << seed) {
+      CpCluster c;
+      std::mt19937 random(seed);
+      std::map<std::string, std::string> acknowledged;
+      for (int step = 0; step < 12; ++step) {
+        switch (random() % 4) {
+          case 0: c.network.isolate(random() % CpCluster::nodes); break;
+          case 1: c.network.heal(); break;
+          case 2: {
+            const auto victim = random() % CpCluster::nodes;
+            if (c.modes[victim]) c.crash(victim);
+            break;
+          }
+          default:
+            for (std::size_t i = 0; i < CpCluster::nodes; ++i)
+              if (!c.modes[i]) c.restart(i);
+        }
+        test::settle(c.io, 200ms);
+        c.check_one_leader_per_term();
+        if (auto leader = c.leader(400ms)) {
+          const auto key = "k" + std::to_string(step), value = "v" + std::to_string(seed) + "-" + std::to_string(step);
+          if (c.put(*leader, key, value).outcome == Outcome::applied) acknowledged[key] = value;
+        }
+      }
+      c.network.heal();
+      for (std::size_t i = 0; i < CpCluster::nodes; ++i)
+        if (!c.modes[i]) c.restart(i);
+      BOOST_REQUIRE(c.leader().has_value());
+      for (auto& [key, value] : acknowledged) BOOST_TEST(*c.get(0, key).value == value, key);
+      c.check_one_leader_per_term();
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
