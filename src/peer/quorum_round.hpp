@@ -5,18 +5,20 @@
 // Owned through shared_ptr by every call of the round, so late calls never dangle.
 // Single-threaded: all on the node's event loop.
 #pragma once
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <list>
 #include <memory>
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
 namespace sysdist {
 
 class QuorumRound {
  public:
-  QuorumRound(boost::asio::any_io_executor executor, std::size_t needed) : executor_(std::move(executor)), needed_(needed) {}
+  QuorumRound(boost::asio::any_io_executor executor, std::size_t needed)
+      : executor_(std::move(executor)), needed_(needed) {}
 
   void call_started() { ++pending_; }
   void call_finished(bool success);

@@ -28,7 +28,7 @@ namespace sysdist {
 
 enum class Keyspace { data, txn, meta, hints, raft_log };
 inline constexpr Keyspace all_keyspaces[] = {Keyspace::data, Keyspace::txn, Keyspace::meta, Keyspace::hints,
-                                            Keyspace::raft_log};
+                                             Keyspace::raft_log};
 const char* keyspace_name(Keyspace space);
 
 struct Mutation {

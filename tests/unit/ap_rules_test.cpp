@@ -1,7 +1,8 @@
 // The pure rules of AP mode: ring placement and balance, HLC ordering, records, Merkle
 // diffs and the read tally.
-#include <boost/test/unit_test.hpp>
 #include <set>
+
+#include <boost/test/unit_test.hpp>
 
 #include "modes/ap/merkle.hpp"
 #include "modes/ap/read_tally.hpp"
@@ -14,7 +15,8 @@ using namespace sysdist::ap;
 namespace {
 Membership five() {
   Membership m;
-  for (int x = 1; x <= 5; ++x) m.members.push_back({"127.0.0." + std::to_string(x), static_cast<unsigned short>(3000 + x)});
+  for (int x = 1; x <= 5; ++x)
+    m.members.push_back({"127.0.0." + std::to_string(x), static_cast<unsigned short>(3000 + x)});
   return m;
 }
 }  // namespace
@@ -46,8 +48,8 @@ BOOST_AUTO_TEST_CASE(ring_spreads_keys_evenly_over_the_nodes) {
 BOOST_AUTO_TEST_CASE(hlc_never_goes_back_and_passes_what_it_saw) {
   HybridClock clock(1);
   auto a = clock.next(1000);
-  auto b = clock.next(1000);   // same millisecond
-  auto c = clock.next(900);    // wall clock stepped back
+  auto b = clock.next(1000);  // same millisecond
+  auto c = clock.next(900);   // wall clock stepped back
   BOOST_TEST((a < b && b < c));
   clock.observe(Version{5000, 7, 3});  // a node whose clock runs ahead
   auto d = clock.next(1001);
@@ -78,7 +80,7 @@ BOOST_AUTO_TEST_CASE(merkle_diff_finds_only_the_leaves_that_changed) {
     b.toggle("k" + std::to_string(k), r);
   }
   BOOST_TEST(a.root() == b.root());
-  b.toggle("k7", Record{std::string("v"), Version{7, 0, 1}});  // remove...
+  b.toggle("k7", Record{std::string("v"), Version{7, 0, 1}});       // remove...
   b.toggle("k7", Record{std::string("new"), Version{9999, 0, 2}});  // ...and replace
   auto diff = MerkleLeaves::diff(a.leaves(), b.leaves());
   BOOST_TEST(a.root() != b.root());

@@ -1,8 +1,8 @@
 // The load generator's histogram: percentiles within a bucket's width of the truth, exact
 // maximum, merging adds counts.
-#include <boost/test/unit_test.hpp>
-
 #include "tools/bench/histogram.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 using sysdist::bench::Histogram;
 

@@ -1,8 +1,9 @@
 // CP mode on five in-process nodes: elections, replication, failover, PreVote and
 // CheckQuorum, restart recovery, the minority's 503, and randomized fault schedules with
 // the safety invariants checked after every step.
-#include <boost/test/unit_test.hpp>
 #include <random>
+
+#include <boost/test/unit_test.hpp>
 
 #include "in_process_cluster.hpp"
 
@@ -86,8 +87,12 @@ BOOST_AUTO_TEST_CASE(randomized_faults_keep_one_leader_per_term_and_every_acknow
       std::map<std::string, std::string> acknowledged;
       for (int step = 0; step < 12; ++step) {
         switch (random() % 4) {
-          case 0: c.network.isolate(random() % CpCluster::nodes); break;
-          case 1: c.network.heal(); break;
+          case 0:
+            c.network.isolate(random() % CpCluster::nodes);
+            break;
+          case 1:
+            c.network.heal();
+            break;
           case 2: {
             const auto victim = random() % CpCluster::nodes;
             if (c.modes[victim]) c.crash(victim);

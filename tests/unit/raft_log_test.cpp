@@ -1,8 +1,8 @@
 // CP mode's pure Raft rules: log matching and truncation, fast back-tracking, the vote's
 // up-to-date check, and the commit rule (majority, current term only).
-#include <boost/test/unit_test.hpp>
-
 #include "modes/cp/raft_log.hpp"
+
+#include <boost/test/unit_test.hpp>
 
 using namespace sysdist::cp;
 
@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_CASE(compaction_keeps_the_last_included_term_for_the_consistency
   BOOST_TEST(log.accept(3, 2, entries({2, 3, 3})).ok);
   BOOST_TEST(log.last_index() == 6u);
   BOOST_TEST(log.accept(1, 1, entries({1, 2, 2, 3})).ok);  // overlaps the snapshot: the overlap is skipped
-  BOOST_TEST(log.slice(1, 10).size() == 3u);                // only what is left after the snapshot
+  BOOST_TEST(log.slice(1, 10).size() == 3u);               // only what is left after the snapshot
   log.reset(10, 4);
   BOOST_TEST(log.last_index() == 10u);
   BOOST_TEST(log.last_term() == 4u);

@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(rejection_backs_off_by_term_but_never_below_match) {
   p.sent(6);
   p.rejected(Conflict{2, 3}, log);  // follower has term 2 from index 3 on
   BOOST_TEST(p.probing());
-  BOOST_TEST(p.next() == 5u);       // after our last term-2 entry
+  BOOST_TEST(p.next() == 5u);  // after our last term-2 entry
   p.sent(6);
   p.acknowledged(6);
   p.sent(6);

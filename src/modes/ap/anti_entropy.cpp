@@ -88,8 +88,7 @@ asio::awaitable<void> AntiEntropy::sync_with(std::size_t peer) {
   std::vector<KeyedRecord> newer_here;
   for (auto& [key, record] : replica_.entries(peer, differing)) {
     auto theirs_it = their_versions.find(key);
-    if (theirs_it == their_versions.end() || theirs_it->second < record.version)
-      newer_here.push_back({key, record});
+    if (theirs_it == their_versions.end() || theirs_it->second < record.version) newer_here.push_back({key, record});
   }
   if (!newer_here.empty()) {
     boost::json::object push{{"records", to_json(newer_here)}, {"hint_for", nullptr}};

@@ -1,7 +1,8 @@
 #include "modes/ap/ap_mode.hpp"
 
-#include <boost/url.hpp>
 #include <map>
+
+#include <boost/url.hpp>
 
 #include "common/checks.hpp"
 #include "common/net.hpp"
@@ -97,7 +98,8 @@ asio::awaitable<PeerReply> ApMode::handle_peer(PeerRequest request) {
   std::vector<std::size_t> leaves;
   if (auto* list = body.if_contains("leaves"); list && list->is_array())
     for (auto& leaf : list->as_array())
-      if (leaf.is_int64() && leaf.as_int64() >= 0 && leaf.as_int64() < static_cast<std::int64_t>(MerkleLeaves::leaf_count))
+      if (leaf.is_int64() && leaf.as_int64() >= 0 &&
+          leaf.as_int64() < static_cast<std::int64_t>(MerkleLeaves::leaf_count))
         leaves.push_back(static_cast<std::size_t>(leaf.as_int64()));
   co_return json_reply(anti_entropy_.entries_reply(*from, std::move(leaves)));
 }
@@ -140,7 +142,8 @@ boost::json::object ApMode::status() const {
   boost::json::array ownership;
   auto share = ring_.ownership();
   for (std::size_t i = 0; i < share.size(); ++i)
-    ownership.push_back({{"node", i + 1}, {"share", std::to_string(std::lround(share[i] * 1000) / 10.0).substr(0, 4) + "%"}});
+    ownership.push_back(
+        {{"node", i + 1}, {"share", std::to_string(std::lround(share[i] * 1000) / 10.0).substr(0, 4) + "%"}});
   std::map<std::size_t, std::size_t> hints_per_target;
   for (const auto& hint : replica_.hints()) ++hints_per_target[hint.target];
   boost::json::array hints;

@@ -1,6 +1,7 @@
 #include "modes/ap/coordinator.hpp"
 
 #include <algorithm>
+
 #include <boost/url.hpp>
 
 #include "common/net.hpp"
@@ -66,15 +67,17 @@ Coordinator::Plan Coordinator::plan(const std::string& key) const {
 }
 
 asio::awaitable<Coordinator::Stored> Coordinator::store_on(std::size_t node, std::string key, Record record,
-                                            std::optional<std::size_t> hint_for) {
+                                                           std::optional<std::size_t> hint_for) {
   const auto& membership = context_.config.membership;
   if (node == membership.self) {
     co_await replica_.merge(std::move(key), std::move(record), hint_for);
     co_return Stored::yes;  // stored, or already had something newer
   }
   boost::json::object body{{"records", boost::json::array{to_json(key, record)}}};
-  if (hint_for) body["hint_for"] = membership.members[*hint_for].address();
-  else body["hint_for"] = nullptr;
+  if (hint_for)
+    body["hint_for"] = membership.members[*hint_for].address();
+  else
+    body["hint_for"] = nullptr;
   PeerRequest request{"POST", "/ap/put", boost::json::serialize(body)};
   auto result = co_await context_.transport.call(node, std::move(request), context_.config.rpc_timeout);
   if (result.answered_ok()) co_return Stored::yes;
@@ -215,8 +218,8 @@ asio::awaitable<void> Coordinator::repair_when_all_answered(std::shared_ptr<Read
   const auto& newest = round->tally.newest();
   if (!newest) co_return;
   for (auto stale : round->tally.stale()) {
-    log_->info("read repair: node {} had an older copy of '{}', sending v{}.{}.{}", name(stale),
-               preview(round->key), newest->version.wall_ms, newest->version.logical, newest->version.node);
+    log_->info("read repair: node {} had an older copy of '{}', sending v{}.{}.{}", name(stale), preview(round->key),
+               newest->version.wall_ms, newest->version.logical, newest->version.node);
     context_.metrics.count("sysdist_ap_read_repairs_total", "");
     ++read_repairs_;
     co_await store_on(stale, round->key, *newest, std::nullopt);

@@ -10,8 +10,9 @@
 //          tombstone or nothing; 503 when fewer than R answered) -> keep collecting the
 //          stragglers and repair every replica that answered with something older.
 #pragma once
-#include <boost/asio/awaitable.hpp>
 #include <deque>
+
+#include <boost/asio/awaitable.hpp>
 #include <spdlog/logger.h>
 
 #include "modes/ap/read_tally.hpp"
@@ -33,7 +34,7 @@ class Coordinator {
   // answer in time, so it may have been stored.
   enum class Stored { yes, refused, unknown };
   boost::asio::awaitable<Stored> store_on(std::size_t node, std::string key, Record record,
-                                        std::optional<std::size_t> hint_for);
+                                          std::optional<std::size_t> hint_for);
 
  private:
   struct Plan {

@@ -5,10 +5,11 @@
 //   POST /ap/merkle   {"from": node, "root": n}          -> {"root": n, "leaves": [n...] (empty when roots match)}
 //   POST /ap/entries  {"from": node, "leaves": [i...]}   -> {"records": [record...]}
 #pragma once
-#include <boost/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/json.hpp>
 
 #include "modes/ap/version.hpp"
 

@@ -8,9 +8,10 @@
 // A key is "shared" with peer p when both this node and p are in its preference list;
 // the per-peer summaries are updated as records change and rebuilt by load().
 #pragma once
-#include <boost/asio/awaitable.hpp>
 #include <map>
 #include <memory>
+
+#include <boost/asio/awaitable.hpp>
 #include <spdlog/logger.h>
 
 #include "modes/ap/merkle.hpp"
@@ -64,7 +65,7 @@ class Replica {
   const Ring& ring_;
   std::shared_ptr<spdlog::logger> log_;
   HybridClock clock_;
-  std::vector<MerkleLeaves> summaries_;            // per peer
+  std::vector<MerkleLeaves> summaries_;           // per peer
   std::map<std::string, Version> being_written_;  // newest version queued per key
 };
 

@@ -23,8 +23,10 @@ void HybridClock::observe(const Version& seen) {
 
 std::string encode(const Record& record) {
   boost::json::object o;
-  if (record.value) o["val"] = *record.value;
-  else o["val"] = nullptr;
+  if (record.value)
+    o["val"] = *record.value;
+  else
+    o["val"] = nullptr;
   o["ts"] = record.version.wall_ms;
   o["logical"] = record.version.logical;
   o["node"] = record.version.node;
@@ -46,7 +48,8 @@ std::optional<Record> decode(std::string_view text) {
   };
   auto* val = o.if_contains("val");
   auto ts = number("ts"), logical = number("logical"), node = number("node");
-  if (!val || !o.contains("ts") || !ts || !logical || !node || (!val->is_string() && !val->is_null())) return std::nullopt;
+  if (!val || !o.contains("ts") || !ts || !logical || !node || (!val->is_string() && !val->is_null()))
+    return std::nullopt;
   Record r;
   if (val->is_string()) r.value = std::string(val->as_string());
   r.version = Version{*ts, static_cast<std::uint32_t>(*logical), static_cast<std::uint32_t>(*node)};

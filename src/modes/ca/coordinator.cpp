@@ -46,8 +46,8 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   step("locked");
   auto executor = co_await asio::this_coro::executor;
   auto record_own = asio::co_spawn(executor, local_.record_prepared(txn.id), asio::deferred);
-  auto ask_peers = asio::co_spawn(executor, call_all(context_.transport, peers, request, context_.config.rpc_timeout, is_no),
-                                  asio::deferred);
+  auto ask_peers = asio::co_spawn(
+      executor, call_all(context_.transport, peers, request, context_.config.rpc_timeout, is_no), asio::deferred);
   auto phase_one = asio::experimental::make_parallel_group(std::move(record_own), std::move(ask_peers));
   auto [order, own_failure, own_recorded, peers_failure, replies] =
       co_await phase_one.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);

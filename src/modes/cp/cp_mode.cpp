@@ -28,10 +28,14 @@ Result from_status(const PeerResult& r) {
 }
 unsigned status_of(const Result& r) {
   switch (r.outcome) {
-    case Outcome::applied: return 201;
-    case Outcome::unavailable: return 503;
-    case Outcome::rejected: return 422;
-    default: return 504;
+    case Outcome::applied:
+      return 201;
+    case Outcome::unavailable:
+      return 503;
+    case Outcome::rejected:
+      return 422;
+    default:
+      return 504;
   }
 }
 std::string command(const char* op, const std::string& key, const std::optional<std::string>& value) {
@@ -66,7 +70,8 @@ asio::awaitable<std::optional<std::size_t>> CpMode::await_leader() {
 
 asio::awaitable<Result> CpMode::submit(std::string cmd) {
   auto leader = co_await await_leader();
-  if (!leader) co_return Result::fail(Outcome::unavailable, "no_leader", "No leader is known (minority side, or an election)");
+  if (!leader)
+    co_return Result::fail(Outcome::unavailable, "no_leader", "No leader is known (minority side, or an election)");
   if (*leader == context_.config.membership.self) {
     auto result = co_await raft_.propose(std::move(cmd));
     co_return result;
@@ -92,7 +97,9 @@ asio::awaitable<Result> CpMode::remove(std::string key) {
 asio::awaitable<Result> CpMode::get(std::string key, bool stale) {
   if (!stale) {
     auto index = co_await raft_.read_index();
-    if (!index) co_return Result::fail(Outcome::unavailable, "no_leader", "No leader confirmed this read (minority side, or an election)");
+    if (!index)
+      co_return Result::fail(Outcome::unavailable, "no_leader",
+                             "No leader confirmed this read (minority side, or an election)");
     const auto deadline = std::chrono::steady_clock::now() + context_.config.election_timeout_max;
     if (!co_await raft_.wait_applied(*index, deadline))
       co_return Result::fail(Outcome::unavailable, "behind", "This node has not caught up with the leader yet");
@@ -114,9 +121,12 @@ asio::awaitable<PeerReply> CpMode::handle_peer(PeerRequest request) {
   const auto& o = body.as_object();
   const auto& rpc = path[1];
   json::object reply;
-  if (rpc == "prevote") reply = co_await raft_.on_pre_vote(o);
-  else if (rpc == "vote") reply = co_await raft_.on_vote(o);
-  else if (rpc == "append") reply = co_await raft_.on_append(o);
+  if (rpc == "prevote")
+    reply = co_await raft_.on_pre_vote(o);
+  else if (rpc == "vote")
+    reply = co_await raft_.on_vote(o);
+  else if (rpc == "append")
+    reply = co_await raft_.on_append(o);
   else if (rpc == "read_index") {
     auto index = co_await raft_.on_read_index();
     if (!index) co_return error_reply(503, "not_leader", "Not the leader, or leadership not confirmed");

@@ -1,8 +1,9 @@
 #include "modes/cp/raft.hpp"
 
+#include <cstdio>
+
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/json.hpp>
-#include <cstdio>
 
 #include "common/net.hpp"
 #include "node/logging.hpp"
@@ -171,9 +172,9 @@ asio::awaitable<bool> Raft::poll(bool pre_vote, std::uint64_t term) {
 
 asio::awaitable<json::object> Raft::on_pre_vote(const json::object& request) {
   const auto term = number(request, "term");
-  const bool granted = term > term_ && !heard_from_leader_recently() &&
-                       candidate_log_is_up_to_date(number(request, "last_term"), number(request, "last_index"),
-                                                   log_entries_);
+  const bool granted =
+      term > term_ && !heard_from_leader_recently() &&
+      candidate_log_is_up_to_date(number(request, "last_term"), number(request, "last_index"), log_entries_);
   co_return json::object{{"term", term_}, {"granted", granted}};
 }
 
@@ -184,9 +185,9 @@ asio::awaitable<json::object> Raft::on_vote(const json::object& request) {
   if (term < term_ || heard_from_leader_recently()) co_return json::object{{"term", term_}, {"granted", false}};
   if (term > term_) co_await become_follower(term, std::nullopt);
   if (term_ != term) co_return json::object{{"term", term_}, {"granted", false}};
-  const bool granted = (!voted_for_ || *voted_for_ == candidate) &&
-                       candidate_log_is_up_to_date(number(request, "last_term"), number(request, "last_index"),
-                                                   log_entries_);
+  const bool granted =
+      (!voted_for_ || *voted_for_ == candidate) &&
+      candidate_log_is_up_to_date(number(request, "last_term"), number(request, "last_index"), log_entries_);
   if (granted) {
     voted_for_ = candidate;
     reset_election_deadline();
@@ -226,7 +227,8 @@ void Raft::become_leader() {
   const auto index = log_entries_.append(Entry{term_, R"({"op":"noop"})"});
   asio::co_spawn(executor_, leader_persist(index, term_), log_failure("raft persist"));
   // Each replicator ends by itself when this node stops leading this term.
-  for (auto peer : membership.others()) asio::co_spawn(executor_, replicate(peer, term_), log_failure("raft replication"));
+  for (auto peer : membership.others())
+    asio::co_spawn(executor_, replicate(peer, term_), log_failure("raft replication"));
 }
 
 asio::awaitable<void> Raft::replicate(std::size_t peer, std::uint64_t term) {
@@ -257,9 +259,12 @@ asio::awaitable<bool> Raft::send_append(std::size_t peer, std::uint64_t term) {
   auto entries = log_entries_.slice(prev_index + 1, max_batch);
   json::array list;
   for (auto& e : entries) list.push_back(json::parse(entry_json(e)));
-  json::object body{{"term", term},       {"leader", context_.config.membership.self},
-                    {"prev_index", prev_index}, {"prev_term", prev_term},
-                    {"entries", std::move(list)}, {"commit", commit_}};
+  json::object body{{"term", term},
+                    {"leader", context_.config.membership.self},
+                    {"prev_index", prev_index},
+                    {"prev_term", prev_term},
+                    {"entries", std::move(list)},
+                    {"commit", commit_}};
   it->second.sent(prev_index + entries.size());
   PeerRequest request{"POST", "/raft/append", json::serialize(body)};
   auto result = co_await context_.transport.call(peer, std::move(request), context_.config.rpc_timeout);
@@ -289,8 +294,8 @@ asio::awaitable<bool> Raft::send_append(std::size_t peer, std::uint64_t term) {
 asio::awaitable<json::object> Raft::on_append(const json::object& request) {
   const auto term = number(request, "term");
   auto refuse = [this](std::uint64_t conflict_term = 0, std::uint64_t conflict_index = 0) {
-    return json::object{{"term", term_}, {"success", false}, {"conflict_term", conflict_term},
-                        {"conflict_index", conflict_index}};
+    return json::object{
+        {"term", term_}, {"success", false}, {"conflict_term", conflict_term}, {"conflict_index", conflict_index}};
   };
   if (term < term_) co_return refuse();
   const auto leader = static_cast<std::size_t>(number(request, "leader"));

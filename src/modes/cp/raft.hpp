@@ -11,14 +11,15 @@
 // Not built yet: snapshots/InstallSnapshot (the log grows without bound) and conditional
 // writes.
 #pragma once
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/json/object.hpp>
 #include <chrono>
 #include <list>
 #include <map>
 #include <random>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/json/object.hpp>
 #include <spdlog/logger.h>
 
 #include "modes/cp/progress.hpp"

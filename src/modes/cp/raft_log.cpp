@@ -15,7 +15,8 @@ std::uint64_t RaftLog::append(Entry entry) {
   return last_index();
 }
 
-RaftLog::Accepted RaftLog::accept(std::uint64_t prev_index, std::uint64_t prev_term, const std::vector<Entry>& entries) {
+RaftLog::Accepted RaftLog::accept(std::uint64_t prev_index, std::uint64_t prev_term,
+                                  const std::vector<Entry>& entries) {
   Accepted result;
   if (prev_index > last_index()) {
     result.conflict = Conflict{0, last_index() + 1};
@@ -84,8 +85,8 @@ bool candidate_log_is_up_to_date(std::uint64_t candidate_last_term, std::uint64_
   return candidate_last_index >= voter_log.last_index();
 }
 
-std::uint64_t commit_index_for(std::vector<std::uint64_t> match_indexes, std::uint64_t current_term,
-                               const RaftLog& log, std::uint64_t commit_index) {
+std::uint64_t commit_index_for(std::vector<std::uint64_t> match_indexes, std::uint64_t current_term, const RaftLog& log,
+                               std::uint64_t commit_index) {
   if (match_indexes.empty()) return commit_index;
   std::sort(match_indexes.begin(), match_indexes.end(), std::greater<>());
   const auto majority_index = match_indexes[match_indexes.size() / 2];  // stored on a majority

@@ -71,7 +71,7 @@ bool candidate_log_is_up_to_date(std::uint64_t candidate_last_term, std::uint64_
 // Commit rule (Raft 5.3, 5.4.2): the highest index stored on a majority (the leader's own
 // last index included in `match_indexes`) -- but only if that entry is of the leader's
 // current term; otherwise the commit index stays where it was.
-std::uint64_t commit_index_for(std::vector<std::uint64_t> match_indexes, std::uint64_t current_term,
-                               const RaftLog& log, std::uint64_t commit_index);
+std::uint64_t commit_index_for(std::vector<std::uint64_t> match_indexes, std::uint64_t current_term, const RaftLog& log,
+                               std::uint64_t commit_index);
 
 }  // namespace sysdist::cp

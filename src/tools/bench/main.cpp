@@ -2,12 +2,13 @@
 // one keep-alive connection to one target (clients are spread over the targets) and sends
 // its next request when the previous one answered. Prints a progress line every second,
 // then throughput, latency percentiles and answers by status (--json: one JSON line).
-#include <boost/json.hpp>
-#include <boost/program_options.hpp>
 #include <iostream>
 #include <map>
 #include <random>
 #include <sstream>
+
+#include <boost/json.hpp>
+#include <boost/program_options.hpp>
 
 #include "common/net.hpp"
 #include "tools/bench/histogram.hpp"
@@ -36,9 +37,7 @@ struct Run {
   bench::Histogram latency;
   std::map<std::string, std::uint64_t> outcomes;  // "200", "201", "timeout", ...
   bool measuring(Clock::time_point t) const { return t >= measure_from; }
-  bool finished(Clock::time_point t) const {
-    return options.ops ? issued >= options.ops : t >= stop_at;
-  }
+  bool finished(Clock::time_point t) const { return options.ops ? issued >= options.ops : t >= stop_at; }
 };
 
 tcp::endpoint endpoint_of(const std::string& target) {
@@ -104,7 +103,8 @@ asio::awaitable<void> client(Run& run, int id, bool preload_only) {
       continue;
     }
     ++run.outcomes[std::to_string(parser.get().result_int())];
-    run.latency.record(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(end - start).count()));
+    run.latency.record(
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(end - start).count()));
     if (!parser.get().keep_alive()) stream.reset();
   }
 }
@@ -117,8 +117,8 @@ asio::awaitable<void> progress(Run& run) {
     tick.expires_after(std::chrono::seconds(1));
     co_await tick.async_wait(use_tuple);
     const auto seconds = std::chrono::duration<double>(Clock::now() - began).count();
-    std::cerr << "\r  " << static_cast<int>(seconds) << " s: " << run.done << " ops (" << (run.done - last)
-              << "/s)" << (run.measuring(Clock::now()) ? "" : " warming up") << "   " << std::flush;
+    std::cerr << "\r  " << static_cast<int>(seconds) << " s: " << run.done << " ops (" << (run.done - last) << "/s)"
+              << (run.measuring(Clock::now()) ? "" : " warming up") << "   " << std::flush;
     last = run.done;
   }
   std::cerr << "\r" << std::string(60, ' ') << "\r";
@@ -128,17 +128,17 @@ std::optional<Options> parse(int argc, char** argv) {
   Options o;
   std::string targets = "127.0.0.1:3001,127.0.0.2:3002,127.0.0.3:3003,127.0.0.4:3004,127.0.0.5:3005";
   po::options_description d("Usage: sysdist-bench [options]\nOptions", 120);
-  d.add_options()("help,h", "print this help")
-      ("targets", po::value(&targets)->default_value(targets), "host:port,... to spread the clients over")
-      ("clients,c", po::value(&o.clients)->default_value(16), "concurrent clients, one connection each")
-      ("duration", po::value(&o.duration_s)->default_value(10), "seconds to measure (after the warm-up)")
-      ("ops", po::value(&o.ops)->default_value(0), "stop after this many operations instead (0: use --duration)")
-      ("warmup", po::value(&o.warmup_s)->default_value(1), "seconds of load before measuring")
-      ("read-ratio", po::value(&o.read_ratio)->default_value(0.5), "share of reads (GET), the rest are writes (PUT)")
-      ("keys", po::value(&o.keys)->default_value(1000), "distinct keys, chosen uniformly")
-      ("value-size", po::value(&o.value_size)->default_value(16), "bytes per written value")
-      ("preload", po::bool_switch(&o.preload), "write every key once before the run, unmeasured")
-      ("json", po::bool_switch(&o.json), "print the result as one JSON line");
+  d.add_options()("help,h", "print this help")("targets", po::value(&targets)->default_value(targets),
+                                               "host:port,... to spread the clients over")(
+      "clients,c", po::value(&o.clients)->default_value(16), "concurrent clients, one connection each")(
+      "duration", po::value(&o.duration_s)->default_value(10), "seconds to measure (after the warm-up)")(
+      "ops", po::value(&o.ops)->default_value(0), "stop after this many operations instead (0: use --duration)")(
+      "warmup", po::value(&o.warmup_s)->default_value(1), "seconds of load before measuring")(
+      "read-ratio", po::value(&o.read_ratio)->default_value(0.5), "share of reads (GET), the rest are writes (PUT)")(
+      "keys", po::value(&o.keys)->default_value(1000), "distinct keys, chosen uniformly")(
+      "value-size", po::value(&o.value_size)->default_value(16), "bytes per written value")(
+      "preload", po::bool_switch(&o.preload), "write every key once before the run, unmeasured")(
+      "json", po::bool_switch(&o.json), "print the result as one JSON line");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, d), vm);
@@ -176,11 +176,16 @@ void report(const Run& run, double seconds) {
   if (run.options.json) {
     boost::json::object status;
     for (auto& [k, v] : run.outcomes) status[k] = v;
-    boost::json::object out{{"clients", run.options.clients},   {"seconds", seconds},
-                            {"ops", h.count()},                 {"throughput", throughput},
-                            {"p50_ms", h.quantile(0.5) / ms},   {"p90_ms", h.quantile(0.9) / ms},
-                            {"p99_ms", h.quantile(0.99) / ms},  {"p999_ms", h.quantile(0.999) / ms},
-                            {"max_ms", h.max() / ms},           {"read_ratio", run.options.read_ratio},
+    boost::json::object out{{"clients", run.options.clients},
+                            {"seconds", seconds},
+                            {"ops", h.count()},
+                            {"throughput", throughput},
+                            {"p50_ms", h.quantile(0.5) / ms},
+                            {"p90_ms", h.quantile(0.9) / ms},
+                            {"p99_ms", h.quantile(0.99) / ms},
+                            {"p999_ms", h.quantile(0.999) / ms},
+                            {"max_ms", h.max() / ms},
+                            {"read_ratio", run.options.read_ratio},
                             {"status", status}};
     std::cout << boost::json::serialize(out) << std::endl;
     return;
@@ -212,14 +217,16 @@ int main(int argc, char** argv) {
     io.restart();
   }
   const auto begin = Clock::now();
-  run.measure_from = begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options->warmup_s));
-  run.stop_at = run.measure_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options->duration_s));
+  run.measure_from =
+      begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options->warmup_s));
+  run.stop_at = run.measure_from +
+                std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options->duration_s));
   for (int c = 0; c < options->clients; ++c) asio::co_spawn(io, client(run, c, false), rethrow);
   if (!options->json) asio::co_spawn(io, progress(run), rethrow);
   io.run();
   const auto measured = std::chrono::duration<double>(Clock::now() - run.measure_from).count();
   report(run, measured > 0 ? measured : 1e-9);
-  const bool any_error = run.outcomes.count("connect_error") || run.outcomes.count("connection_error") ||
-                         run.outcomes.count("timeout");
+  const bool any_error =
+      run.outcomes.count("connect_error") || run.outcomes.count("connection_error") || run.outcomes.count("timeout");
   return run.latency.count() > 0 && !any_error ? 0 : 1;
 }
