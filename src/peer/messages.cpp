@@ -1,5 +1,7 @@
 #include "peer/messages.hpp"
 
+#include <boost/url.hpp>
+
 namespace sysdist {
 
 boost::system::result<boost::json::value> parse_json_object(std::string_view body,
@@ -16,6 +18,18 @@ boost::system::result<boost::json::value> parse_json_object(std::string_view bod
 }  // namespace sysdist
 
 namespace sysdist {
+PeerReply error_reply(unsigned status, std::string_view code, std::string_view message) {
+  return {status, error_body(code, message)};
+}
+
+PeerReply json_reply(const boost::json::object& body) { return {200, boost::json::serialize(body)}; }
+
+std::optional<std::vector<std::string>> path_of(std::string_view target) {
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return std::nullopt;
+  return std::vector<std::string>(url->segments().begin(), url->segments().end());
+}
+
 std::string error_body(std::string_view code, std::string_view message) {
   boost::json::object body;
   body["error"] = message;

@@ -4,11 +4,15 @@
 // original's hand-written requests (bin/propose.sh) parse too.
 #pragma once
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json.hpp>
 #include <boost/system/result.hpp>
+
+#include "peer/transport.hpp"
 
 namespace sysdist {
 
@@ -33,4 +37,8 @@ std::string to_body(const Message& message) {
 namespace sysdist {
 // The error shape of every route: {"error": "<human message>", "code": "<machine code>"}.
 std::string error_body(std::string_view code, std::string_view message);
+PeerReply error_reply(unsigned status, std::string_view code, std::string_view message);
+PeerReply json_reply(const boost::json::object& body);  // 200 with the body
+// The percent-decoded path segments of an origin-form target; nullopt when malformed.
+std::optional<std::vector<std::string>> path_of(std::string_view target);
 }  // namespace sysdist

@@ -2,8 +2,6 @@
 
 #include <map>
 
-#include <boost/url.hpp>
-
 #include "common/checks.hpp"
 #include "common/net.hpp"
 #include "modes/ap/messages.hpp"
@@ -13,10 +11,6 @@
 namespace sysdist::ap {
 
 namespace {
-PeerReply error_reply(unsigned status, std::string_view code, std::string_view message) {
-  return {status, error_body(code, message)};
-}
-PeerReply json_reply(const boost::json::object& body) { return {200, boost::json::serialize(body)}; }
 std::optional<std::size_t> node_index(const boost::json::object& body, const char* field, std::size_t members) {
   auto* v = body.if_contains(field);
   if (!v) return std::nullopt;
@@ -65,9 +59,9 @@ asio::awaitable<Result> ApMode::get(std::string key, bool) {
 }
 
 asio::awaitable<PeerReply> ApMode::handle_peer(PeerRequest request) {
-  auto url = boost::urls::parse_origin_form(request.target);
-  if (!url) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
-  std::vector<std::string> path(url->segments().begin(), url->segments().end());
+  auto segments = path_of(request.target);
+  if (!segments) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
+  const auto& path = *segments;
   const auto route = path.size() >= 2 ? "/" + path[0] + "/" + path[1] : std::string();
   if (route == "/quorum/read" && path.size() == 3) {
     if (request.method != "GET") co_return error_reply(405, "method_not_allowed", "Use GET /quorum/read/:key");

@@ -1,7 +1,6 @@
 #include "modes/ca/ca_mode.hpp"
 
 #include <boost/json.hpp>
-#include <boost/url.hpp>
 
 #include "common/checks.hpp"
 #include "common/limits.hpp"
@@ -12,12 +11,6 @@
 namespace sysdist::ca {
 
 namespace {
-PeerReply json_reply(unsigned status, const boost::json::object& body) {
-  return {status, boost::json::serialize(body)};
-}
-PeerReply error_reply(unsigned status, std::string_view code, std::string_view message) {
-  return {status, error_body(code, message)};
-}
 PeerReply state_reply(const std::string& id, TxnState state) {
   return {200, to_body(TxnStateMessage{id, state_name(state)})};
 }
@@ -64,9 +57,9 @@ asio::awaitable<Result> CaMode::get(std::string key, bool) {
 }
 
 asio::awaitable<PeerReply> CaMode::handle_peer(PeerRequest request) {
-  auto url = boost::urls::parse_origin_form(request.target);
-  if (!url) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
-  std::vector<std::string> path(url->segments().begin(), url->segments().end());
+  auto segments = path_of(request.target);
+  if (!segments) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
+  const auto& path = *segments;
   if (path.empty() || path[0] != "2pc") co_return error_reply(404, "unknown_route", "No route " + request.target);
   const bool post = request.method == "POST";
   if (path.size() == 2 && path[1] == "propose") {
@@ -98,7 +91,7 @@ asio::awaitable<PeerReply> CaMode::propose(const std::string& body) {
   auto vote = co_await participant_.prepare(std::move(txn));
   if (!vote.yes) co_return error_reply(409, "vote_no", vote.reason);
   boost::json::object yes{{"id", message->id}, {"vote", "yes"}};
-  co_return json_reply(200, yes);
+  co_return json_reply(yes);
 }
 
 asio::awaitable<PeerReply> CaMode::decide(const std::string& id, TxnState decision) {

@@ -1,7 +1,6 @@
 #include "modes/cp/cp_mode.hpp"
 
 #include <boost/json.hpp>
-#include <boost/url.hpp>
 
 #include "common/net.hpp"
 #include "node/logging.hpp"
@@ -42,9 +41,6 @@ std::string command(const char* op, const std::string& key, const std::optional<
   json::object c{{"op", op}, {"key", key}};
   if (value) c["val"] = *value;
   return json::serialize(c);
-}
-PeerReply error_reply(unsigned status, std::string_view code, std::string_view message) {
-  return {status, error_body(code, message)};
 }
 }  // namespace
 
@@ -110,9 +106,9 @@ asio::awaitable<Result> CpMode::get(std::string key, bool stale) {
 }
 
 asio::awaitable<PeerReply> CpMode::handle_peer(PeerRequest request) {
-  auto url = boost::urls::parse_origin_form(request.target);
-  if (!url) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
-  std::vector<std::string> path(url->segments().begin(), url->segments().end());
+  auto segments = path_of(request.target);
+  if (!segments) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
+  const auto& path = *segments;
   if (path.size() != 2 || path[0] != "raft") co_return error_reply(404, "unknown_route", "No route " + request.target);
   if (request.method != "POST") co_return error_reply(405, "method_not_allowed", "Use POST " + request.target);
   boost::system::error_code ec;
