@@ -11,6 +11,7 @@ enum class Outcome {
   not_found,    // read or delete of a key that holds no value
   invalid,      // bad input: nothing was attempted
   rejected,     // definitely not applied: conflict, no quorum, a participant voted no
+  precondition_failed,  // definitely not applied: a conditional write found another value
   unavailable,  // definitely not applied: this node cannot serve now (shutting down, no leader)
   unknown,      // may or may not be applied: timed out after the protocol took the write
 };

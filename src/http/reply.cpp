@@ -27,6 +27,8 @@ HttpResponse reply_for(const Result& result, unsigned success_status, std::strin
       return error_response(422, result.code, result.message);
     case Outcome::unavailable:
       return error_response(503, result.code, result.message);
+    case Outcome::precondition_failed:
+      return error_response(412, result.code, result.message);
     case Outcome::unknown:
       return error_response(504, result.code, result.message);
   }

@@ -1,7 +1,8 @@
 // HttpRequest/HttpResponse: the router's view of HTTP, free of Beast (the server converts).
 // reply_for(): the ONE mapping from protocol outcomes to HTTP statuses (SPEC section 2):
 //   applied -> success status of the route, not_found -> 404, invalid -> 400 (413 when a
-//   value is too long), rejected -> 422, unavailable -> 503, unknown -> 504.
+//   value is too long), rejected -> 422, precondition_failed -> 412, unavailable -> 503,
+//   unknown -> 504.
 #pragma once
 #include <string>
 

@@ -48,7 +48,9 @@ asio::awaitable<HttpResponse> Router::route(const HttpRequest& request, std::str
     route_label = segments.size() == 3 ? "/database/:key/:val" : "/database/:key";
     bool stale = false;
     if (auto it = url->params().find("stale"); it != url->params().end()) stale = (*it).value == "true";
-    co_return co_await database(request, segments, stale);
+    std::optional<std::string> expected;
+    if (auto it = url->params().find("expect"); it != url->params().end()) expected = std::string((*it).value);
+    co_return co_await database(request, segments, stale, std::move(expected));
   }
   if (segments == std::vector<std::string>{"health"}) {
     route_label = "/health";
@@ -79,7 +81,7 @@ asio::awaitable<HttpResponse> Router::route(const HttpRequest& request, std::str
 }
 
 asio::awaitable<HttpResponse> Router::database(const HttpRequest& request, const std::vector<std::string>& segments,
-                                               bool stale) {
+                                               bool stale, std::optional<std::string> expected) {
   const auto& method = request.method;
   if (segments.size() != 2 && segments.size() != 3)
     co_return error_response(404, "unknown_route", "Use /database/:key or /database/:key/:val");
@@ -97,6 +99,12 @@ asio::awaitable<HttpResponse> Router::database(const HttpRequest& request, const
   if (with_value && value.empty())
     co_return error_response(400, "empty_value", "Value must not be empty in POST /database/:key/:val");
   if (auto bad = check_value(value)) co_return reply_for(*bad, 0, key);
+  if (expected && method != "PUT")
+    co_return error_response(400, "bad_request", "?expect= goes with PUT /database/:key only");
+  if (expected) {
+    if (auto bad = check_value(*expected)) co_return reply_for(*bad, 0, key);
+    co_return reply_for(co_await mode_.put_if(key, value, *expected), 201, key);
+  }
   co_return reply_for(co_await mode_.put(key, value), 201, key);
 }
 

@@ -30,7 +30,7 @@ class Router {
  private:
   boost::asio::awaitable<HttpResponse> route(const HttpRequest& request, std::string& route_label);
   boost::asio::awaitable<HttpResponse> database(const HttpRequest& request, const std::vector<std::string>& segments,
-                                                bool stale);
+                                                bool stale, std::optional<std::string> expected);
   HttpResponse admin(const std::string& action);
 
   Mode& mode_;

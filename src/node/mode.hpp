@@ -35,6 +35,11 @@ class Mode {
   virtual void stop() = 0;
 
   virtual boost::asio::awaitable<Result> put(std::string key, std::string value) = 0;
+  // PUT /database/:key?expect=OLD: writes only if the current value is OLD (412 otherwise).
+  // CP's extension; the other modes answer 400.
+  virtual boost::asio::awaitable<Result> put_if(std::string key, std::string value, std::string expected) {
+    co_return Result::fail(Outcome::invalid, "unsupported", "Conditional writes (?expect=) exist in CP mode only");
+  }
   virtual boost::asio::awaitable<Result> remove(std::string key) = 0;
   virtual boost::asio::awaitable<Result> get(std::string key, bool stale) = 0;
 

@@ -22,6 +22,11 @@ log "node $leader is the leader"
 expect_status 201 POST 2 /database/city/Rome
 for i in 1 2 3 4 5; do expect_eq "$(value_on "$i" city)" Rome "city on node $i"; done
 
+log "conditional write: ?expect= applies only over the expected value"
+expect_status 201 PUT 3 "/database/city?expect=Rome" --data-binary Lima
+expect_status 412 PUT 4 "/database/city?expect=Rome" --data-binary Quito
+expect_eq "$(value_on 5 city)" Lima "city after the conditional writes"
+
 log "freeze the leader: the majority elects a new one and keeps serving"
 in_ns "$ROOT/bin/freeze.sh" "$(port_of "$leader")" >/dev/null
 other=$(( leader % 5 + 1 ))

@@ -27,6 +27,22 @@ BOOST_AUTO_TEST_CASE(a_leader_is_elected_and_writes_reach_every_node) {
   c.check_one_leader_per_term();
 }
 
+BOOST_AUTO_TEST_CASE(conditional_write_applies_only_over_the_expected_value) {
+  CpCluster c;
+  const auto leader = *c.leader();
+  const auto follower = (leader + 1) % CpCluster::nodes;
+  c.put(leader, "city", "Rome");
+  auto cas = [&](std::size_t node, std::string value, std::string expected) {
+    return test::run(c.io, c.modes[node]->put_if("city", std::move(value), std::move(expected))).outcome;
+  };
+  BOOST_TEST((cas(follower, "Paris", "Rome") == Outcome::applied));  // forwarded, compared in log order
+  BOOST_TEST((cas(leader, "Oslo", "Rome") == Outcome::precondition_failed));
+  BOOST_TEST((cas(follower, "Oslo", "Rome") == Outcome::precondition_failed));
+  BOOST_TEST(*c.get(follower, "city").value == "Paris");
+  BOOST_TEST((cas(leader, "Lima", "Paris") == Outcome::applied));
+  BOOST_TEST(*c.get(leader, "city").value == "Lima");
+}
+
 BOOST_AUTO_TEST_CASE(isolated_leader_steps_down_and_the_majority_elects_another) {
   CpCluster c;
   const auto old_leader = *c.leader();

@@ -139,6 +139,16 @@ BOOST_AUTO_TEST_CASE(outcomes_map_to_422_503_504) {
   BOOST_TEST(f.field(r, "error") == "maybe");
 }
 
+BOOST_AUTO_TEST_CASE(conditional_put_maps_to_412_and_is_refused_where_unsupported) {
+  Fixture f;
+  auto unsupported = f.send("PUT", "/database/k?expect=old", "new");
+  BOOST_TEST(unsupported.status == 400u);  // FakeMode keeps the default: CP-only extension
+  BOOST_TEST(f.field(unsupported, "code") == "unsupported");
+  BOOST_TEST(f.send("POST", "/database/k/v?expect=old").status == 400u);
+  f.mode.next = Result::fail(Outcome::precondition_failed, "precondition_failed", "not the expected value");
+  BOOST_TEST(f.send("PUT", "/database/k", "new").status == 412u);
+}
+
 BOOST_AUTO_TEST_CASE(secret_guards_admin_and_peer_routes_only) {
   Fixture f;
   f.config.secret = "s3cret";

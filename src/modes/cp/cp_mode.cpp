@@ -23,6 +23,7 @@ Result from_status(const PeerResult& r) {
     message = std::string(body.as_object().at("error").as_string());
   if (status == 503) return Result::fail(Outcome::unavailable, "no_leader", message);
   if (status == 422) return Result::fail(Outcome::rejected, "rejected", message);
+  if (status == 412) return Result::fail(Outcome::precondition_failed, "precondition_failed", message);
   return Result::fail(Outcome::unknown, "unknown", message);
 }
 unsigned status_of(const Result& r) {
@@ -33,13 +34,17 @@ unsigned status_of(const Result& r) {
       return 503;
     case Outcome::rejected:
       return 422;
+    case Outcome::precondition_failed:
+      return 412;
     default:
       return 504;
   }
 }
-std::string command(const char* op, const std::string& key, const std::optional<std::string>& value) {
+std::string command(const char* op, const std::string& key, const std::optional<std::string>& value,
+                    const std::optional<std::string>& expected = std::nullopt) {
   json::object c{{"op", op}, {"key", key}};
   if (value) c["val"] = *value;
+  if (expected) c["expect"] = *expected;
   return json::serialize(c);
 }
 }  // namespace
@@ -80,6 +85,11 @@ asio::awaitable<Result> CpMode::submit(std::string cmd) {
 
 asio::awaitable<Result> CpMode::put(std::string key, std::string value) {
   auto result = co_await submit(command("put", key, value));
+  co_return result;
+}
+
+asio::awaitable<Result> CpMode::put_if(std::string key, std::string value, std::string expected) {
+  auto result = co_await submit(command("cas", key, value, expected));  // compared when applied, in log order
   co_return result;
 }
 

@@ -16,6 +16,7 @@ class CpMode final : public Mode {
   boost::asio::awaitable<void> start() override;
   void stop() override;
   boost::asio::awaitable<Result> put(std::string key, std::string value) override;
+  boost::asio::awaitable<Result> put_if(std::string key, std::string value, std::string expected) override;
   boost::asio::awaitable<Result> remove(std::string key) override;
   boost::asio::awaitable<Result> get(std::string key, bool stale) override;
   boost::asio::awaitable<PeerReply> handle_peer(PeerRequest request) override;

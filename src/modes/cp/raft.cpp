@@ -363,19 +363,34 @@ asio::awaitable<void> Raft::apply_committed() {
   while (applied_ < commit_) {
     const auto to = std::min(commit_, applied_ + 512);
     Batch batch;
+    std::map<std::string, std::optional<std::string>> written;  // by earlier entries of this batch
+    auto current = [&](const std::string& key) {
+      auto it = written.find(key);
+      return it != written.end() ? it->second : context_.store.get(Keyspace::data, key);
+    };
     for (auto index = applied_ + 1; index <= to; ++index) {
       auto command = parse_object(log_entries_.at(index).command);
       if (!command) continue;
       auto* op = command->if_contains("op");
-      auto* key = command->if_contains("key");
-      if (!op || !op->is_string() || !key || !key->is_string()) continue;
-      if (op->as_string() == "put") {
-        auto* val = command->if_contains("val");
-        batch.push_back({Keyspace::data, std::string(key->as_string()),
-                         val && val->is_string() ? std::string(val->as_string()) : std::string()});
+      auto* key_json = command->if_contains("key");
+      if (!op || !op->is_string() || !key_json || !key_json->is_string()) continue;
+      const std::string key(key_json->as_string());
+      auto* val = command->if_contains("val");
+      std::optional<std::string> value = val && val->is_string() ? std::optional(std::string(val->as_string())) : std::nullopt;
+      if (op->as_string() == "cas") {  // applies only if the value is still the expected one
+        auto* expect = command->if_contains("expect");
+        const bool holds = expect && expect->is_string() && current(key) == std::string(expect->as_string());
+        if (!holds) {
+          if (proposed_here_.contains(index)) failed_conditions_.insert(index);
+          continue;
+        }
       } else if (op->as_string() == "del") {
-        batch.push_back({Keyspace::data, std::string(key->as_string()), std::nullopt});
+        value.reset();
+      } else if (op->as_string() != "put") {
+        continue;  // noop
       }
+      written[key] = value;
+      batch.push_back({Keyspace::data, key, value});
     }
     batch.push_back({Keyspace::meta, "raft/applied", std::to_string(to)});
     co_await context_.store.commit(std::move(batch));
@@ -407,11 +422,19 @@ asio::awaitable<Result> Raft::propose(std::string command) {
   if (role_ != Role::leader) co_return Result::fail(Outcome::unavailable, "not_leader", "This node is not the leader");
   const auto term = term_;
   const auto index = log_entries_.append(Entry{term, std::move(command)});
+  proposed_here_.insert(index);
   asio::co_spawn(executor_, leader_persist(index, term), log_failure("raft persist"));  // in parallel with replication
   wake_replicators();
   const auto deadline = Clock::now() + 2 * context_.config.election_timeout_max + context_.config.rpc_timeout;
   co_await wait_applied(index, deadline);
-  if (applied_ >= index && log_entries_.term_at(index) == term) co_return Result::ok();
+  proposed_here_.erase(index);
+  const bool condition_failed = failed_conditions_.erase(index) > 0;
+  if (applied_ >= index && log_entries_.term_at(index) == term) {
+    if (condition_failed)
+      co_return Result::fail(Outcome::precondition_failed, "precondition_failed",
+                             "The current value is not the expected one; nothing was written");
+    co_return Result::ok();
+  }
   if (applied_ >= index)  // another leader's entry took the index: ours was never applied
     co_return Result::fail(Outcome::unavailable, "leadership_lost", "Leadership changed before the write committed");
   co_return Result::fail(Outcome::unknown, "commit_timeout",

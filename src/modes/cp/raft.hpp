@@ -15,6 +15,7 @@
 #include <list>
 #include <map>
 #include <random>
+#include <set>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -97,6 +98,8 @@ class Raft {
   std::map<std::size_t, Progress> progress_;
   std::map<std::size_t, Clock::time_point> last_ack_;
   std::list<std::function<void()>> replicator_wakers_, applied_waiters_;
+  // Conditional writes proposed here, and those of them that found another value when applied.
+  std::set<std::uint64_t> proposed_here_, failed_conditions_;
 };
 
 }  // namespace sysdist::cp
