@@ -3,6 +3,7 @@
 // setting stops the node at start with a clear message, never later.
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,7 @@ struct Config {
   std::chrono::milliseconds election_timeout_min{300};
   std::chrono::milliseconds election_timeout_max{600};
   std::chrono::milliseconds heartbeat_interval{60};
+  std::uint64_t snapshot_entries = 10000;  // CP: compact the log once this many applied entries pile up
   // AP mode's replication factor and quorums.
   int replicas = 3;
   int read_quorum = 2;

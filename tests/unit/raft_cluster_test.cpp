@@ -95,6 +95,31 @@ BOOST_AUTO_TEST_CASE(lagging_follower_catches_up_after_a_partition) {
   BOOST_TEST(*c.value(lagging, "k49") == "v");
 }
 
+BOOST_AUTO_TEST_CASE(compacted_log_and_a_follower_that_catches_up_by_snapshot) {
+  CpCluster c;
+  for (auto& config : c.configs) config.snapshot_entries = 20;
+  for (std::size_t i = 0; i < CpCluster::nodes; ++i) c.crash(i), c.restart(i);  // pick up the setting
+  const auto leader = *c.leader();
+  const auto lagging = (leader + 1) % CpCluster::nodes;
+  c.network.isolate(lagging);
+  for (int k = 0; k < 100; ++k)
+    BOOST_TEST((c.put(leader, "k" + std::to_string(k), "v" + std::to_string(k)).outcome == Outcome::applied));
+  std::size_t log_keys = 0;
+  c.disks[leader].for_each(Keyspace::raft_log, [&](std::string_view, std::string_view) { ++log_keys; });
+  BOOST_TEST(log_keys < 40u);  // compacted, not 100+ entries
+  c.network.heal();
+  test::settle(c.io, 800ms);
+  for (int k = 0; k < 100; k += 9)
+    BOOST_TEST(c.value(lagging, "k" + std::to_string(k)).value_or("<none>") == "v" + std::to_string(k));
+  // Every node restarts from its snapshot position and still serves everything.
+  for (std::size_t i = 0; i < CpCluster::nodes; ++i) c.crash(i);
+  for (std::size_t i = 0; i < CpCluster::nodes; ++i) c.restart(i);
+  BOOST_REQUIRE(c.leader().has_value());
+  BOOST_TEST((c.put(lagging, "after", "restart").outcome == Outcome::applied));
+  for (int k = 0; k < 100; k += 11)
+    BOOST_TEST(c.get(lagging, "k" + std::to_string(k)).value.value_or("<none>") == "v" + std::to_string(k));
+}
+
 BOOST_AUTO_TEST_CASE(randomized_faults_keep_one_leader_per_term_and_every_acknowledged_write) {
   for (unsigned seed = 1; seed <= 5; ++seed) {
     BOOST_TEST_CONTEXT("seed " << seed) {

@@ -133,6 +133,8 @@ asio::awaitable<PeerReply> CpMode::handle_peer(PeerRequest request) {
     reply = co_await raft_.on_vote(o);
   else if (rpc == "append")
     reply = co_await raft_.on_append(o);
+  else if (rpc == "snapshot")
+    reply = co_await raft_.on_snapshot(o);
   else if (rpc == "read_index") {
     auto index = co_await raft_.on_read_index();
     if (!index) co_return error_reply(503, "not_leader", "Not the leader, or leadership not confirmed");

@@ -63,7 +63,12 @@ void Raft::recover() {
   if (auto t = store.get(Keyspace::meta, "raft/term")) term_ = std::stoull(*t);
   if (auto v = store.get(Keyspace::meta, "raft/vote"); v && !v->empty()) voted_for_ = std::stoull(*v);
   if (auto a = store.get(Keyspace::meta, "raft/applied")) applied_ = std::stoull(*a);
-  store.for_each(Keyspace::raft_log, [&](std::string_view, std::string_view text) {
+  if (auto i = store.get(Keyspace::meta, "raft/snapshot_index")) {
+    auto t = store.get(Keyspace::meta, "raft/snapshot_term");
+    log_entries_.reset(std::stoull(*i), t ? std::stoull(*t) : 0);
+  }
+  store.for_each(Keyspace::raft_log, [&](std::string_view key, std::string_view text) {
+    if (std::stoull(std::string(key)) <= log_entries_.snapshot_index()) return;  // compaction not finished
     boost::system::error_code ec;
     auto v = json::parse(text, ec);
     if (auto entry = ec ? std::nullopt : entry_from(v)) log_entries_.append(std::move(*entry));
@@ -253,6 +258,7 @@ asio::awaitable<void> Raft::replicate(std::size_t peer, std::uint64_t term) {
 asio::awaitable<bool> Raft::send_append(std::size_t peer, std::uint64_t term) {
   auto it = progress_.find(peer);
   if (it == progress_.end()) co_return false;
+  if (it->second.next() <= log_entries_.snapshot_index()) co_return co_await send_snapshot(peer, term);
   const auto prev_index = it->second.next() - 1;
   const auto prev_term = log_entries_.term_at(prev_index).value_or(0);
   constexpr std::size_t max_batch = 256;
@@ -368,7 +374,7 @@ asio::awaitable<void> Raft::apply_committed() {
       auto it = written.find(key);
       return it != written.end() ? it->second : context_.store.get(Keyspace::data, key);
     };
-    for (auto index = applied_ + 1; index <= to; ++index) {
+    for (auto index = std::max(applied_, log_entries_.snapshot_index()) + 1; index <= to; ++index) {
       auto command = parse_object(log_entries_.at(index).command);
       if (!command) continue;
       auto* op = command->if_contains("op");
@@ -376,7 +382,8 @@ asio::awaitable<void> Raft::apply_committed() {
       if (!op || !op->is_string() || !key_json || !key_json->is_string()) continue;
       const std::string key(key_json->as_string());
       auto* val = command->if_contains("val");
-      std::optional<std::string> value = val && val->is_string() ? std::optional(std::string(val->as_string())) : std::nullopt;
+      std::optional<std::string> value =
+          val && val->is_string() ? std::optional(std::string(val->as_string())) : std::nullopt;
       if (op->as_string() == "cas") {  // applies only if the value is still the expected one
         auto* expect = command->if_contains("expect");
         const bool holds = expect && expect->is_string() && current(key) == std::string(expect->as_string());
@@ -394,10 +401,116 @@ asio::awaitable<void> Raft::apply_committed() {
     }
     batch.push_back({Keyspace::meta, "raft/applied", std::to_string(to)});
     co_await context_.store.commit(std::move(batch));
-    applied_ = to;
+    applied_ = std::max(applied_, to);  // an installed snapshot may have moved it further meanwhile
     wake_waiters();
   }
+  co_await compact_if_due();
   applying_ = false;
+}
+
+asio::awaitable<void> Raft::compact_if_due() {
+  const auto from = log_entries_.snapshot_index();
+  if (applied_ - from < context_.config.snapshot_entries) co_return;
+  // Keep a tail of applied entries: a follower a little behind gets entries, not a snapshot.
+  const auto tail = std::min<std::uint64_t>(1000, context_.config.snapshot_entries / 2);
+  const auto index = applied_ - tail;
+  const auto term = *log_entries_.term_at(index);
+  // The data keyspace holds the state (at applied_): compaction only moves where the log starts.
+  Batch batch{{Keyspace::meta, "raft/snapshot_index", std::to_string(index)},
+              {Keyspace::meta, "raft/snapshot_term", std::to_string(term)}};
+  for (auto i = from + 1; i <= index; ++i) batch.push_back({Keyspace::raft_log, index_key(i), std::nullopt});
+  co_await context_.store.commit(std::move(batch));
+  log_entries_.compact(index, term);
+  log_->info("snapshot at index {} (term {}): dropped {} log entries", index, term, index - from);
+}
+
+asio::awaitable<bool> Raft::send_snapshot(std::size_t peer, std::uint64_t term) {
+  // Read the state and its index together, with no suspension in between.
+  const auto index = applied_;
+  const auto last_term = log_entries_.term_at(index).value_or(0);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  context_.store.for_each(Keyspace::data, [&](std::string_view k, std::string_view v) { pairs.emplace_back(k, v); });
+  log_->info("term {}: node {} is behind the log's start, sending a snapshot at index {} ({} keys)", term, peer + 1,
+             index, pairs.size());
+  constexpr std::size_t chunk = 1000;
+  for (std::size_t offset = 0; offset == 0 || offset < pairs.size(); offset += chunk) {
+    json::array part;
+    for (auto i = offset; i < std::min(pairs.size(), offset + chunk); ++i)
+      part.push_back(json::array{json::string(pairs[i].first), json::string(pairs[i].second)});
+    json::object body{{"term", term},
+                      {"leader", context_.config.membership.self},
+                      {"index", index},
+                      {"last_term", last_term},
+                      {"offset", offset},
+                      {"done", offset + chunk >= pairs.size()},
+                      {"pairs", std::move(part)}};
+    PeerRequest request{"POST", "/raft/snapshot", json::serialize(body)};
+    auto result = co_await context_.transport.call(peer, std::move(request), 4 * context_.config.rpc_timeout);
+    if (role_ != Role::leader || term_ != term) co_return false;
+    auto reply = result.answered_ok() ? parse_object(result.reply.body) : std::nullopt;
+    auto it = progress_.find(peer);
+    if (it == progress_.end()) co_return false;
+    if (!reply) {
+      it->second.failed();
+      co_return false;
+    }
+    if (number(*reply, "term") > term_) {
+      co_await become_follower(number(*reply, "term"), std::nullopt);
+      co_return false;
+    }
+    last_ack_[peer] = Clock::now();
+    if (offset + chunk >= pairs.size()) {
+      it->second.sent(index);
+      it->second.acknowledged(number(*reply, "match"));
+    }
+  }
+  co_return true;
+}
+
+asio::awaitable<json::object> Raft::on_snapshot(const json::object& request) {
+  const auto term = number(request, "term");
+  if (term < term_) co_return json::object{{"term", term_}, {"success", false}};
+  const auto leader = static_cast<std::size_t>(number(request, "leader"));
+  if (term > term_ || role_ != Role::follower || leader_ != leader) co_await become_follower(term, leader);
+  if (term_ != term) co_return json::object{{"term", term_}, {"success", false}};
+  last_leader_contact_ = Clock::now();
+  reset_election_deadline();
+  const auto index = number(request, "index");
+  if (number(request, "offset") == 0 || staged_index_ != index) {
+    staged_.clear();
+    staged_index_ = index;
+  }
+  if (auto* pairs = request.if_contains("pairs"); pairs && pairs->is_array())
+    for (auto& pair : pairs->as_array())
+      if (pair.is_array() && pair.as_array().size() == 2 && pair.as_array()[0].is_string() &&
+          pair.as_array()[1].is_string())
+        staged_.emplace_back(std::string(pair.as_array()[0].as_string()), std::string(pair.as_array()[1].as_string()));
+  auto* done = request.if_contains("done");
+  if (!done || !done->is_bool() || !done->as_bool()) co_return json::object{{"term", term_}, {"success", true}};
+  if (index <= applied_) co_return json::object{{"term", term_}, {"success", true}, {"match", applied_}};
+  // Replace the whole state with the snapshot and start the log after it.
+  Batch batch;
+  context_.store.for_each(Keyspace::data, [&](std::string_view k, std::string_view) {
+    batch.push_back({Keyspace::data, std::string(k), std::nullopt});
+  });
+  context_.store.for_each(Keyspace::raft_log, [&](std::string_view k, std::string_view) {
+    batch.push_back({Keyspace::raft_log, std::string(k), std::nullopt});
+  });
+  for (auto& [k, v] : staged_) batch.push_back({Keyspace::data, k, v});
+  const auto last_term = number(request, "last_term");
+  batch.push_back({Keyspace::meta, "raft/applied", std::to_string(index)});
+  batch.push_back({Keyspace::meta, "raft/snapshot_index", std::to_string(index)});
+  batch.push_back({Keyspace::meta, "raft/snapshot_term", std::to_string(last_term)});
+  const auto keys = staged_.size();
+  staged_.clear();
+  co_await context_.store.commit(std::move(batch));
+  // Only now, with the state durable, do reads and the log move past the snapshot.
+  log_entries_.reset(index, last_term);
+  commit_ = std::max(commit_, index);
+  applied_ = persisted_ = index;
+  log_->info("term {}: installed a snapshot at index {} ({} keys) from node {}", term_, index, keys, leader + 1);
+  wake_waiters();
+  co_return json::object{{"term", term_}, {"success", true}, {"match", index}};
 }
 
 void Raft::wake_replicators() {

@@ -8,8 +8,10 @@
 //   - the leader writes its own new entries in parallel with replicating them, and counts
 //     itself in the commit majority only once they are durable.
 // Applied entries are written to the data keyspace together with meta "raft/applied".
-// Not built yet: snapshots/InstallSnapshot (the log grows without bound) and conditional
-// writes.
+// Snapshots: the state machine is the data keyspace itself, durable at meta "raft/applied".
+// Every --snapshot-entries applied entries the log before the applied index is dropped
+// (meta "raft/snapshot_index"/"raft/snapshot_term" remember where it ended). A follower
+// that needs dropped entries gets the whole data keyspace in chunks (InstallSnapshot).
 #pragma once
 #include <chrono>
 #include <list>
@@ -52,6 +54,7 @@ class Raft {
   boost::asio::awaitable<boost::json::object> on_vote(const boost::json::object& request);
   boost::asio::awaitable<boost::json::object> on_append(const boost::json::object& request);
   boost::asio::awaitable<std::optional<std::uint64_t>> on_read_index();
+  boost::asio::awaitable<boost::json::object> on_snapshot(const boost::json::object& request);
 
   Role role() const { return role_; }
   std::optional<std::size_t> leader() const { return leader_; }
@@ -73,6 +76,8 @@ class Raft {
   boost::asio::awaitable<void> leader_persist(std::uint64_t up_to, std::uint64_t term);
   void advance_commit();
   boost::asio::awaitable<void> apply_committed();
+  boost::asio::awaitable<void> compact_if_due();
+  boost::asio::awaitable<bool> send_snapshot(std::size_t peer, std::uint64_t term);
   void wake_replicators();
   void wake_waiters();
   void reset_election_deadline();
@@ -100,6 +105,9 @@ class Raft {
   std::list<std::function<void()>> replicator_wakers_, applied_waiters_;
   // Conditional writes proposed here, and those of them that found another value when applied.
   std::set<std::uint64_t> proposed_here_, failed_conditions_;
+  // A snapshot being received: its last index and the key/value pairs so far.
+  std::uint64_t staged_index_ = 0;
+  std::vector<std::pair<std::string, std::string>> staged_;
 };
 
 }  // namespace sysdist::cp
