@@ -255,6 +255,24 @@ asio::awaitable<void> Raft::replicate(std::size_t peer, std::uint64_t term) {
   }
 }
 
+asio::awaitable<std::optional<json::object>> Raft::call_follower(std::size_t peer, std::uint64_t term,
+                                                                 PeerRequest request,
+                                                                 std::chrono::milliseconds timeout) {
+  auto result = co_await context_.transport.call(peer, std::move(request), timeout);
+  if (role_ != Role::leader || term_ != term) co_return std::nullopt;  // things changed while we waited
+  auto reply = result.answered_ok() ? parse_object(result.reply.body) : std::nullopt;
+  if (!reply) {
+    if (auto it = progress_.find(peer); it != progress_.end()) it->second.failed();
+    co_return std::nullopt;
+  }
+  if (number(*reply, "term") > term_) {
+    co_await become_follower(number(*reply, "term"), std::nullopt);
+    co_return std::nullopt;
+  }
+  last_ack_[peer] = Clock::now();
+  co_return reply;
+}
+
 asio::awaitable<bool> Raft::send_append(std::size_t peer, std::uint64_t term) {
   auto it = progress_.find(peer);
   if (it == progress_.end()) co_return false;
@@ -273,20 +291,9 @@ asio::awaitable<bool> Raft::send_append(std::size_t peer, std::uint64_t term) {
                     {"commit", commit_}};
   it->second.sent(prev_index + entries.size());
   PeerRequest request{"POST", "/raft/append", json::serialize(body)};
-  auto result = co_await context_.transport.call(peer, std::move(request), context_.config.rpc_timeout);
-  if (role_ != Role::leader || term_ != term) co_return false;  // things changed while we waited
+  auto reply = co_await call_follower(peer, term, std::move(request), context_.config.rpc_timeout);
   it = progress_.find(peer);
-  if (it == progress_.end()) co_return false;
-  auto reply = result.answered_ok() ? parse_object(result.reply.body) : std::nullopt;
-  if (!reply) {
-    it->second.failed();
-    co_return false;
-  }
-  if (number(*reply, "term") > term_) {
-    co_await become_follower(number(*reply, "term"), std::nullopt);
-    co_return false;
-  }
-  last_ack_[peer] = Clock::now();
+  if (!reply || it == progress_.end()) co_return false;
   auto* success = reply->if_contains("success");
   if (success && success->is_bool() && success->as_bool()) {
     it->second.acknowledged(number(*reply, "match"));
@@ -445,20 +452,9 @@ asio::awaitable<bool> Raft::send_snapshot(std::size_t peer, std::uint64_t term) 
                       {"done", offset + chunk >= pairs.size()},
                       {"pairs", std::move(part)}};
     PeerRequest request{"POST", "/raft/snapshot", json::serialize(body)};
-    auto result = co_await context_.transport.call(peer, std::move(request), 4 * context_.config.rpc_timeout);
-    if (role_ != Role::leader || term_ != term) co_return false;
-    auto reply = result.answered_ok() ? parse_object(result.reply.body) : std::nullopt;
+    auto reply = co_await call_follower(peer, term, std::move(request), 4 * context_.config.rpc_timeout);
     auto it = progress_.find(peer);
-    if (it == progress_.end()) co_return false;
-    if (!reply) {
-      it->second.failed();
-      co_return false;
-    }
-    if (number(*reply, "term") > term_) {
-      co_await become_follower(number(*reply, "term"), std::nullopt);
-      co_return false;
-    }
-    last_ack_[peer] = Clock::now();
+    if (!reply || it == progress_.end()) co_return false;
     if (offset + chunk >= pairs.size()) {
       it->second.sent(index);
       it->second.acknowledged(number(*reply, "match"));

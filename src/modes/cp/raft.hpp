@@ -70,6 +70,12 @@ class Raft {
   boost::asio::awaitable<void> become_follower(std::uint64_t term, std::optional<std::size_t> leader);
   void become_leader();
   boost::asio::awaitable<void> replicate(std::size_t peer, std::uint64_t term);
+  // One leader->follower RPC and what every answer needs: nullopt when leadership changed
+  // meanwhile, the follower did not answer (its progress backs off) or it knows a higher
+  // term (we step down); otherwise the reply, with the follower marked in touch.
+  boost::asio::awaitable<std::optional<boost::json::object>> call_follower(std::size_t peer, std::uint64_t term,
+                                                                           PeerRequest request,
+                                                                           std::chrono::milliseconds timeout);
   boost::asio::awaitable<bool> send_append(std::size_t peer, std::uint64_t term);
   boost::asio::awaitable<void> persist_term_and_vote();
   boost::asio::awaitable<void> persist_entries(std::uint64_t from, std::uint64_t old_last);
