@@ -57,6 +57,8 @@ BOOST_AUTO_TEST_CASE(isolated_leader_steps_down_and_the_majority_elects_another)
   auto minority = c.put(old_leader, "city", "Oslo");  // no leader reachable from there
   BOOST_TEST((minority.outcome == Outcome::unavailable || minority.outcome == Outcome::unknown));
   BOOST_TEST((c.get(old_leader, "city").outcome == Outcome::unavailable));
+  auto stale = test::run(c.io, c.modes[old_leader]->get("city", true));  // ?stale=true serves the local copy
+  BOOST_TEST(stale.value.value_or("<none>") == "Rome");
   c.check_one_leader_per_term();
 }
 
