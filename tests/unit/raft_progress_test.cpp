@@ -61,6 +61,26 @@ BOOST_AUTO_TEST_CASE(failure_resends_from_the_last_match) {
   BOOST_TEST(p.probing());
   BOOST_TEST(p.next() == 4u);
   BOOST_TEST(p.in_flight() == 1u);
+  p.acknowledged(3);  // the other call's stale answer
+  BOOST_TEST(!p.can_send());  // paused: an unreachable follower is not flooded
+  p.resume();                 // the next heartbeat
+  BOOST_TEST(p.can_send());
+}
+
+BOOST_AUTO_TEST_CASE(rejection_at_the_match_pauses_until_the_next_heartbeat) {
+  RaftLog log;
+  for (int i = 0; i < 10; ++i) log.append(Entry{1, "x"});
+  Progress p(10, 4);
+  p.sent(10);
+  p.acknowledged(7);
+  p.sent(10);
+  p.rejected(Conflict{0, 1}, log);  // the follower now claims an empty log
+  BOOST_TEST(p.next() == 8u);       // never below the acknowledged match
+  p.sent(10);
+  p.rejected(Conflict{0, 1}, log);  // the same again: no further back-off possible
+  BOOST_TEST(!p.can_send());
+  p.resume();
+  BOOST_TEST(p.can_send());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

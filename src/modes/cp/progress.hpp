@@ -4,7 +4,9 @@
 //   replicating: several AppendEntries in flight (up to max_in_flight), next advanced
 //               optimistically as each is sent
 // A rejection moves next back (fast back-tracking) and returns to probing; a stale
-// acknowledgement (an index at or below match) changes nothing.
+// acknowledgement (an index at or below match) changes nothing. A failed call (the follower
+// did not answer), or a rejection that cannot back off any further, pauses sending until
+// the next heartbeat, so a follower that cannot take entries is not flooded.
 #pragma once
 #include <cstdint>
 
@@ -22,7 +24,9 @@ class Progress {
   bool probing() const { return probing_; }
   std::size_t in_flight() const { return in_flight_; }
   // Whether another AppendEntries may go out now.
-  bool can_send() const { return probing_ ? in_flight_ == 0 : in_flight_ < max_in_flight_; }
+  bool can_send() const { return !paused_ && (probing_ ? in_flight_ == 0 : in_flight_ < max_in_flight_); }
+  // A heartbeat is due: try again even after a failure.
+  void resume() { paused_ = false; }
 
   // An AppendEntries carrying entries up to `last_sent` went out.
   void sent(std::uint64_t last_sent);
@@ -37,6 +41,7 @@ class Progress {
   std::uint64_t next_;
   std::uint64_t match_ = 0;
   bool probing_ = true;
+  bool paused_ = false;
   std::size_t in_flight_ = 0;
   std::size_t max_in_flight_;
 };

@@ -225,7 +225,7 @@ void Raft::become_leader() {
   leader_ = membership.self;
   log_->info("term {}: LEADER", term_);
   for (auto peer : membership.others()) {
-    progress_.emplace(peer, Progress(log_entries_.last_index(), 4));
+    progress_.emplace(peer, Progress(log_entries_.last_index(), context_.config.appends_in_flight));
     last_ack_[peer] = Clock::now();
   }
   // An entry of the new term lets earlier entries commit (5.4.2) and anchors ReadIndex.
@@ -242,17 +242,36 @@ asio::awaitable<void> Raft::replicate(std::size_t peer, std::uint64_t term) {
   while (role_ == Role::leader && term_ == term) {
     auto it = progress_.find(peer);
     if (it == progress_.end()) co_return;
-    const bool behind = it->second.next() <= log_entries_.last_index();
-    if (behind || Clock::now() >= next_heartbeat) {
+    auto& progress = it->second;
+    const bool heartbeat_due = Clock::now() >= next_heartbeat;
+    if (heartbeat_due) progress.resume();
+    const bool behind = progress.next() <= log_entries_.last_index();
+    if (progress.can_send() && (behind || heartbeat_due)) {
       next_heartbeat = Clock::now() + context_.config.heartbeat_interval;
-      if (co_await send_append(peer, term)) continue;
+      if (progress.next() <= log_entries_.snapshot_index()) {
+        co_await send_snapshot(peer, term);  // one at a time: it is big
+        continue;
+      }
+      // Pipelining: while the follower keeps matching, several AppendEntries are in flight
+      // (Progress bounds how many); each answer wakes this loop to send the next.
+      auto request = next_append(progress, term);
+      asio::co_spawn(executor_, append_and_wake(peer, term, std::move(request)), log_failure("raft append"));
+      continue;
     }
-    // Sleep until a new entry arrives or the next heartbeat is due.
-    wait.expires_at(next_heartbeat);
+    // Sleep until a new entry or an answer arrives, or the next heartbeat is due (a heartbeat
+    // due while the window is full waits for an answer, or one more interval).
+    auto wake_at = next_heartbeat;
+    if (wake_at <= Clock::now()) wake_at = Clock::now() + context_.config.heartbeat_interval;
+    wait.expires_at(wake_at);
     auto waker = replicator_wakers_.insert(replicator_wakers_.end(), [&wait] { wait.cancel(); });
     co_await wait.async_wait(use_tuple);
     replicator_wakers_.erase(waker);
   }
+}
+
+asio::awaitable<void> Raft::append_and_wake(std::size_t peer, std::uint64_t term, PeerRequest request) {
+  co_await await_append(peer, term, std::move(request));
+  wake_replicators();
 }
 
 asio::awaitable<std::optional<json::object>> Raft::call_follower(std::size_t peer, std::uint64_t term,
@@ -273,26 +292,32 @@ asio::awaitable<std::optional<json::object>> Raft::call_follower(std::size_t pee
   co_return reply;
 }
 
-asio::awaitable<bool> Raft::send_append(std::size_t peer, std::uint64_t term) {
-  auto it = progress_.find(peer);
-  if (it == progress_.end()) co_return false;
-  if (it->second.next() <= log_entries_.snapshot_index()) co_return co_await send_snapshot(peer, term);
-  const auto prev_index = it->second.next() - 1;
+PeerRequest Raft::next_append(Progress& progress, std::uint64_t term) {
+  const auto prev_index = progress.next() - 1;
   const auto prev_term = log_entries_.term_at(prev_index).value_or(0);
   constexpr std::size_t max_batch = 256;
   auto entries = log_entries_.slice(prev_index + 1, max_batch);
   json::array list;
-  for (auto& e : entries) list.push_back(json::parse(entry_json(e)));
+  for (auto& e : entries) list.push_back(json::object{{"term", e.term}, {"cmd", e.command}});
   json::object body{{"term", term},
                     {"leader", context_.config.membership.self},
                     {"prev_index", prev_index},
                     {"prev_term", prev_term},
                     {"entries", std::move(list)},
                     {"commit", commit_}};
-  it->second.sent(prev_index + entries.size());
-  PeerRequest request{"POST", "/raft/append", json::serialize(body)};
+  progress.sent(prev_index + entries.size());
+  return PeerRequest{"POST", "/raft/append", json::serialize(body)};
+}
+
+asio::awaitable<bool> Raft::send_append(std::size_t peer, std::uint64_t term) {
+  auto it = progress_.find(peer);
+  if (it == progress_.end() || it->second.next() <= log_entries_.snapshot_index()) co_return false;
+  co_return co_await await_append(peer, term, next_append(it->second, term));
+}
+
+asio::awaitable<bool> Raft::await_append(std::size_t peer, std::uint64_t term, PeerRequest request) {
   auto reply = co_await call_follower(peer, term, std::move(request), context_.config.rpc_timeout);
-  it = progress_.find(peer);
+  auto it = progress_.find(peer);
   if (!reply || it == progress_.end()) co_return false;
   auto* success = reply->if_contains("success");
   if (success && success->is_bool() && success->as_bool()) {
@@ -322,14 +347,36 @@ asio::awaitable<json::object> Raft::on_append(const json::object& request) {
     for (auto& v : list->as_array())
       if (auto e = entry_from(v)) entries.push_back(std::move(*e));
   const auto prev_index = number(request, "prev_index");
+  if (prev_index > log_entries_.last_index()) {
+    // Pipelined appends travel on several connections and may overtake each other: give
+    // the one just before this a moment to arrive instead of sending the leader back.
+    co_await wait_until([&] { return log_entries_.last_index() >= prev_index || term_ != term; },
+                        Clock::now() + context_.config.heartbeat_interval);
+    if (term_ != term) co_return refuse();
+  }
   const auto old_last = log_entries_.last_index();
   auto accepted = log_entries_.accept(prev_index, number(request, "prev_term"), entries);
   if (!accepted.ok) co_return refuse(accepted.conflict.term, accepted.conflict.index);
-  if (accepted.first_new <= log_entries_.last_index() || old_last > log_entries_.last_index())
-    co_await persist_entries(accepted.first_new, old_last);  // durable before we acknowledge
-  if (term_ != term) co_return refuse();
-  persisted_ = log_entries_.last_index();
+  if (accepted.first_new <= log_entries_.last_index()) wake_waiters();  // an overtaking append may go on
   const auto last_new = prev_index + entries.size();
+  if (accepted.first_new <= log_entries_.last_index() || old_last > log_entries_.last_index()) {
+    persisted_ = std::min(persisted_, accepted.first_new - 1);  // a truncated suffix is not ours any more
+    co_await persist_entries(accepted.first_new, old_last);     // durable before we acknowledge
+  }
+  if (term_ != term) co_return refuse();
+  if (persisted_ < last_new && accepted.first_new > last_new) {
+    // Nothing new here, but an earlier append of these entries may still be on its way to
+    // disk (a retry after a timeout, or pipelining): acknowledge only once it is durable.
+    co_await wait_until([&] { return persisted_ >= last_new || term_ != term; },
+                        Clock::now() + context_.config.rpc_timeout);
+    if (term_ != term || persisted_ < last_new) co_return refuse();
+  }
+  // Appends of one term never truncate each other, so what this one wrote is still there;
+  // group commit is FIFO, so every earlier append's entries are durable too.
+  if (persisted_ < last_new) {
+    persisted_ = std::min(last_new, log_entries_.last_index());
+    wake_waiters();
+  }
   const auto leader_commit = number(request, "commit");
   if (leader_commit > commit_) {
     commit_ = std::max(commit_, std::min(leader_commit, last_new));
@@ -357,6 +404,7 @@ asio::awaitable<void> Raft::leader_persist(std::uint64_t index, std::uint64_t te
   Batch batch{{Keyspace::raft_log, index_key(index), entry_json(Entry{term, log_entries_.at(index).command})}};
   co_await context_.store.commit(std::move(batch));
   if (log_entries_.term_at(index) == term) persisted_ = std::max(persisted_, index);
+  wake_waiters();
   advance_commit();
 }
 
@@ -513,18 +561,22 @@ void Raft::wake_replicators() {
   for (auto& wake : replicator_wakers_) wake();
 }
 void Raft::wake_waiters() {
-  for (auto& wake : applied_waiters_) wake();
+  for (auto& wake : state_waiters_) wake();
+}
+
+asio::awaitable<bool> Raft::wait_until(std::function<bool()> done, Clock::time_point deadline) {
+  asio::steady_timer wait(executor_);
+  while (!done() && Clock::now() < deadline) {
+    wait.expires_at(deadline);
+    auto waker = state_waiters_.insert(state_waiters_.end(), [&wait] { wait.cancel(); });
+    co_await wait.async_wait(use_tuple);
+    state_waiters_.erase(waker);
+  }
+  co_return done();
 }
 
 asio::awaitable<bool> Raft::wait_applied(std::uint64_t index, Clock::time_point deadline) {
-  asio::steady_timer wait(executor_);
-  while (applied_ < index && Clock::now() < deadline) {
-    wait.expires_at(deadline);
-    auto waker = applied_waiters_.insert(applied_waiters_.end(), [&wait] { wait.cancel(); });
-    co_await wait.async_wait(use_tuple);
-    applied_waiters_.erase(waker);
-  }
-  co_return applied_ >= index;
+  co_return co_await wait_until([this, index] { return applied_ >= index; }, deadline);
 }
 
 asio::awaitable<Result> Raft::propose(std::string command) {

@@ -58,6 +58,9 @@ class Raft {
 
   Role role() const { return role_; }
   std::optional<std::size_t> leader() const { return leader_; }
+  std::uint64_t term() const { return term_; }
+  std::uint64_t commit_index() const { return commit_; }
+  const RaftLog& log() const { return log_entries_; }
   boost::json::object status() const;
   void stop();
 
@@ -76,7 +79,12 @@ class Raft {
   boost::asio::awaitable<std::optional<boost::json::object>> call_follower(std::size_t peer, std::uint64_t term,
                                                                            PeerRequest request,
                                                                            std::chrono::milliseconds timeout);
+  // AppendEntries: next_append() builds the next one for a follower and counts it in flight;
+  // await_append() sends it and records the answer; send_append() does both.
+  PeerRequest next_append(Progress& progress, std::uint64_t term);
+  boost::asio::awaitable<bool> await_append(std::size_t peer, std::uint64_t term, PeerRequest request);
   boost::asio::awaitable<bool> send_append(std::size_t peer, std::uint64_t term);
+  boost::asio::awaitable<void> append_and_wake(std::size_t peer, std::uint64_t term, PeerRequest request);
   boost::asio::awaitable<void> persist_term_and_vote();
   boost::asio::awaitable<void> persist_entries(std::uint64_t from, std::uint64_t old_last);
   boost::asio::awaitable<void> leader_persist(std::uint64_t up_to, std::uint64_t term);
@@ -86,6 +94,7 @@ class Raft {
   boost::asio::awaitable<bool> send_snapshot(std::size_t peer, std::uint64_t term);
   void wake_replicators();
   void wake_waiters();
+  boost::asio::awaitable<bool> wait_until(std::function<bool()> done, std::chrono::steady_clock::time_point deadline);
   void reset_election_deadline();
   bool heard_from_leader_recently() const;
 
@@ -108,7 +117,8 @@ class Raft {
   // Leader state.
   std::map<std::size_t, Progress> progress_;
   std::map<std::size_t, Clock::time_point> last_ack_;
-  std::list<std::function<void()>> replicator_wakers_, applied_waiters_;
+  // Woken on every change of applied_ or persisted_ (and on leadership changes).
+  std::list<std::function<void()>> replicator_wakers_, state_waiters_;
   // Conditional writes proposed here, and those of them that found another value when applied.
   std::set<std::uint64_t> proposed_here_, failed_conditions_;
   // A snapshot being received: its last index and the key/value pairs so far.
