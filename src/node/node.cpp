@@ -1,5 +1,7 @@
 #include "node/node.hpp"
 
+#include <unistd.h>
+
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "http/router.hpp"
@@ -76,6 +78,7 @@ int Node::run() {
       co_return;
     }
     router.add_status = [&](boost::json::object& status) {
+      status["pid"] = ::getpid();  // for fault tools (sysdist-check's kill and pause)
       status["connections"] = server->open_connections();
       status["peers"] = peer_view(config_.membership, transport->health());
     };
