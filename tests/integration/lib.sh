@@ -24,6 +24,10 @@ in_ns() { if [ -n "$NS" ]; then ip netns exec "$NS" "$@"; else "$@"; fi; }
 cleanup() {
   local status=$?
   for i in "${!PIDS[@]}"; do kill -CONT "${PIDS[$i]}" 2>/dev/null || true; kill -9 "${PIDS[$i]}" 2>/dev/null || true; done
+  # Nodes that sysdist-check restarted after killing them run in the namespace too.
+  if [ -n "$NS" ]; then
+    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -CONT "$pid" 2>/dev/null; kill -9 "$pid" 2>/dev/null; done
+  fi
   wait 2>/dev/null || true
   [ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
   if [ $status -ne 0 ] && [ $status -ne 77 ]; then
@@ -160,4 +164,13 @@ expect_no_divergence() {
     req GET "$i" /admin/dump
     [ "$BODY" = "$first" ] || fail "node $i diverges: $BODY vs node 1: $first"
   done
+}
+
+# run_check ARGS...: runs sysdist-check against the cluster (in its namespace) with the
+# repository's fault scripts; sets CHECK_OUTPUT and CHECK_STATUS, prints the verdicts.
+run_check() {
+  CHECK_STATUS=0
+  CHECK_OUTPUT=$(cd "$ROOT" && in_ns "$ROOT/build/release/sysdist-check" --mode "$MODE" --scripts "$ROOT/bin" \
+    --history "$WORK/history.jsonl" "$@" 2>/dev/null) || CHECK_STATUS=$?
+  grep -v '^      ' <<<"$CHECK_OUTPUT" | tail -n 8
 }

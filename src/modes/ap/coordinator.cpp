@@ -217,7 +217,11 @@ asio::awaitable<void> Coordinator::repair_when_all_answered(std::shared_ptr<Read
   co_await round->quorum.until_all(std::chrono::steady_clock::now() + 2 * context_.config.rpc_timeout);
   const auto& newest = round->tally.newest();
   if (!newest) co_return;
+  const auto& replicas = round->plan.intended;
   for (auto stale : round->tally.stale()) {
+    // A stand-in's copy goes away with its hint's handoff; repairing it would leave an
+    // unhinted copy behind on a node that is no replica, never updated again.
+    if (std::find(replicas.begin(), replicas.end(), stale) == replicas.end()) continue;
     log_->info("read repair: node {} had an older copy of '{}', sending v{}.{}.{}", name(stale), preview(round->key),
                newest->version.wall_ms, newest->version.logical, newest->version.node);
     context_.metrics.count("sysdist_ap_read_repairs_total", "");

@@ -80,7 +80,7 @@ struct Memo {
 };
 struct MemoHash {
   std::size_t operator()(const Memo& m) const {
-    std::size_t h = std::hash<std::string>()(m.state.value.value_or("\x01absent")) ^ (m.state.known ? 0x9e37 : 0);
+    std::size_t h = std::hash<std::string>()(m.state.value.value_or(std::string("\x01") + "absent")) ^ (m.state.known ? 0x9e37 : 0);
     for (auto w : m.linearized.words) h = h * 1099511628211ULL ^ std::hash<std::uint64_t>()(w);
     return h;
   }
@@ -188,14 +188,15 @@ std::vector<Op> prefix_at(const std::vector<Op>& ops, std::int64_t time) {
       if (op.type == OpType::read) continue;
       op.result = OpResult::info;
       op.mismatch = false;
+      op.status = 0;
     }
     out.push_back(std::move(op));
   }
   return out;
 }
 
-std::vector<Op> smallest_failing_window(const std::vector<Op>& ops, bool initial_known, std::size_t max_states) {
-  // Shortest failing prefix, by completion time.
+std::vector<Op> failing_window(const std::vector<Op>& ops, bool initial_known, std::size_t max_states) {
+  // The shortest failing prefix, by completion time.
   std::vector<std::int64_t> ends;
   for (auto& op : ops)
     if (op.result != OpResult::info) ends.push_back(op.complete_ns);
@@ -207,12 +208,16 @@ std::vector<Op> smallest_failing_window(const std::vector<Op>& ops, bool initial
     else lo = mid;
   }
   auto window = hi ? prefix_at(ops, ends[hi - 1]) : ops;
-  // Latest start that still fails from an unknown value (bounded number of tries).
+  // Its last operations to finish (still-running ones count as last): where it broke.
+  std::sort(window.begin(), window.end(), [](const Op& a, const Op& b) {
+    const auto end = [](const Op& op) {
+      return op.result == OpResult::info ? std::numeric_limits<std::int64_t>::max() : op.complete_ns;
+    };
+    return end(a) < end(b);
+  });
+  constexpr std::size_t shown = 10;
+  if (window.size() > shown) window.erase(window.begin(), window.end() - shown);
   std::sort(window.begin(), window.end(), [](const Op& a, const Op& b) { return a.invoke_ns < b.invoke_ns; });
-  for (std::size_t tries = 0, start = window.size(); start-- > 0 && tries < 400; ++tries) {
-    std::vector<Op> tail(window.begin() + static_cast<std::ptrdiff_t>(start), window.end());
-    if (search(tail, false, max_states) == Search::not_linearizable) return tail;
-  }
   return window;
 }
 
@@ -232,7 +237,7 @@ KeyVerdict check_key(const std::vector<Op>& history, bool initial_known, std::si
       break;
     case Search::not_linearizable:
       verdict.linearizable = false;
-      verdict.window = smallest_failing_window(ops, initial_known, max_states);
+      verdict.window = failing_window(ops, initial_known, max_states);
       break;
   }
   return verdict;

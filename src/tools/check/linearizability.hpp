@@ -4,9 +4,10 @@
 // Knossos and Porcupine do. Info operations may take effect at any time after their
 // invocation, or never; failed operations never did.
 //
-// On failure it finds a small window that is itself not linearizable: the shortest prefix
-// that fails (prefixes of a linearizable history are linearizable, so a binary search
-// finds it), then the latest start whose window, from an unknown register value, still fails.
+// On failure it reports where the history broke: the shortest prefix that cannot be
+// linearized (prefixes of a linearizable history are linearizable, so a binary search over
+// completion times finds it; operations still running then count as info) and the last
+// operations of that prefix.
 #pragma once
 #include <cstddef>
 #include <string>
@@ -21,7 +22,7 @@ struct KeyVerdict {
   bool linearizable = true;
   bool gave_up = false;    // the search exceeded its state budget: no verdict
   std::size_t ops = 0;     // operations of this key that constrain the search
-  std::vector<Op> window;  // when not linearizable: a small non-linearizable window
+  std::vector<Op> window;  // when not linearizable: the last operations of the shortest failing prefix
 };
 
 struct LinearizabilityVerdict {

@@ -29,6 +29,7 @@
 #include <boost/program_options.hpp>
 
 #include "common/net.hpp"
+#include "modes/ap/ring.hpp"
 #include "tools/check/linearizability.hpp"
 
 using namespace sysdist;
@@ -49,6 +50,9 @@ struct Options {
   unsigned seed = 1;
   int timeout_ms = 5000;
   std::string history_file, scripts = "bin";
+  std::size_t replicas = 3;  // AP's N
+  std::string tag;  // prefixes keys and values: runs against one cluster never see each other's data
+  std::string key(int k) const { return tag + "k" + std::to_string(k); }
 };
 
 std::string host_of(int node) { return "127.0.0." + std::to_string(node); }
@@ -108,13 +112,13 @@ asio::awaitable<void> client(Workload& w, int process) {
   for (std::uint64_t n = 0; Clock::now() < w.stop_at; ++n) {
     Op op;
     op.process = process;
-    op.key = "k" + std::to_string(random() % static_cast<unsigned>(w.options.keys));
+    op.key = w.options.key(static_cast<int>(random() % static_cast<unsigned>(w.options.keys)));
     op.node = static_cast<int>(random() % node_count) + 1;
     const auto dice = random() % 100;
     const bool cas_allowed = w.options.mode == "CP" && last_seen.contains(op.key);
     op.type = dice < 50 ? OpType::read : (dice < 85 || !cas_allowed ? OpType::write : OpType::cas);
     std::string target = "/database/" + op.key;
-    if (op.type != OpType::read) op.value = "c" + std::to_string(process) + "-" + std::to_string(n);
+    if (op.type != OpType::read) op.value = w.options.tag + "c" + std::to_string(process) + "-" + std::to_string(n);
     if (op.type == OpType::cas) {
       op.expected = last_seen[op.key];
       target += "?expect=" + op.expected;  // values are [a-z0-9-]: nothing to escape
@@ -339,7 +343,7 @@ struct Check {
 };
 
 // Every node's copy of the workload's keys after healing; nullopt for a node that did not answer.
-std::vector<std::optional<std::map<std::string, std::string>>> dumps(int keys) {
+std::vector<std::optional<std::map<std::string, std::string>>> dumps(const Options& options) {
   std::vector<std::optional<std::map<std::string, std::string>>> out;
   for (int node = 1; node <= node_count; ++node) {
     auto dump = get_json(node, "/admin/dump");
@@ -348,9 +352,9 @@ std::vector<std::optional<std::map<std::string, std::string>>> dumps(int keys) {
       continue;
     }
     std::map<std::string, std::string> data;
-    for (int k = 0; k < keys; ++k)
-      if (auto* v = dump->if_contains("k" + std::to_string(k)); v && v->is_string())
-        data["k" + std::to_string(k)] = std::string(v->as_string());
+    for (int k = 0; k < options.keys; ++k)
+      if (auto* v = dump->if_contains(options.key(k)); v && v->is_string())
+        data[options.key(k)] = std::string(v->as_string());
     out.emplace_back(std::move(data));
   }
   return out;
@@ -369,16 +373,25 @@ Check same_everywhere(const std::vector<std::optional<std::map<std::string, std:
 // AP: every copy of a key agrees (N of 5 nodes hold one), and its value was written by a
 // write that no acknowledged write followed in real time (otherwise that write was lost).
 std::vector<Check> ap_checks(const std::vector<Op>& history,
-                             const std::vector<std::optional<std::map<std::string, std::string>>>& copies, int keys) {
-  Check agree{"converged", true, true, "every copy of every key agrees"};
+                             const std::vector<std::optional<std::map<std::string, std::string>>>& copies,
+                             const Options& options) {
+  Membership membership;
+  for (int node = 1; node <= node_count; ++node)
+    membership.members.push_back({host_of(node), static_cast<unsigned short>(port_of(node))});
+  const ap::Ring ring(membership);
+  Check agree{"converged", true, true, "the replicas of every key agree"};
   Check kept{"no acknowledged write lost", true, true, "each key ends with its latest acknowledged write or a newer one"};
-  for (int k = 0; k < keys && agree.passed && kept.passed; ++k) {
-    const auto key = "k" + std::to_string(k);
+  for (int k = 0; k < options.keys && agree.passed && kept.passed; ++k) {
+    const auto key = options.key(k);
     std::set<std::string> values;
-    for (auto& copy : copies)
-      if (copy && copy->contains(key)) values.insert(copy->at(key));
+    std::string holders;
+    for (auto node : ring.preference_list(key, options.replicas))  // stand-ins' copies go with their hints
+      if (copies[node] && copies[node]->contains(key)) {
+        values.insert(copies[node]->at(key));
+        holders += " node " + std::to_string(node + 1) + "=" + copies[node]->at(key);
+      }
     if (values.size() > 1) {
-      agree = {"converged", false, true, key + " has " + std::to_string(values.size()) + " different values"};
+      agree = {"converged", false, true, key + " has " + std::to_string(values.size()) + " values:" + holders};
       break;
     }
     const Op* last_ok = nullptr;  // the acknowledged write that began last
@@ -422,17 +435,20 @@ Check linearizability(const std::vector<Op>& history, bool required) {
   auto verdict = check_linearizable(history);
   Check check{"linearizable", verdict.linearizable, required,
               std::to_string(verdict.ops) + " operations on " + std::to_string(verdict.keys) + " keys"};
+  int shown_windows = 0;
   for (auto& failure : verdict.failures) {
     if (failure.gave_up) {
       check.detail += "\n    key " + failure.key + ": the search exceeded its budget (no verdict)";
       continue;
     }
-    check.detail += "\n    key " + failure.key + ": not linearizable; a window that cannot be ordered:";
+    if (shown_windows++ == 2) check.detail += "\n    (further keys failed too)";
+    if (shown_windows > 2) continue;
+    check.detail += "\n    key " + failure.key + ": not linearizable; the shortest failing prefix ends with:";
     for (auto& op : failure.window) {
       char times[64];
-      std::snprintf(times, sizeof times, "%9.3f-%9s ms", static_cast<double>(op.invoke_ns) / 1e6,
-                    op.result == OpResult::info ? "?"
-                                                : std::to_string(static_cast<double>(op.complete_ns) / 1e6).substr(0, 9).c_str());
+      const double from = static_cast<double>(op.invoke_ns) / 1e6, to = static_cast<double>(op.complete_ns) / 1e6;
+      if (op.result == OpResult::info) std::snprintf(times, sizeof times, "%10.3f -    (open) ms", from);
+      else std::snprintf(times, sizeof times, "%10.3f - %10.3f ms", from, to);
       check.detail += "\n      " + std::string(times) + "  client " + std::to_string(op.process) + " via node " +
                       std::to_string(op.node) + ": " + describe(op);
     }
@@ -467,9 +483,13 @@ int run(Options options) {
     std::cerr << "sysdist-check: no cluster answers on 127.0.0.1-5:3001-3005 (or pass --mode)\n";
     return 2;
   }
+  if (options.tag.empty()) {  // a new tag per run: its keys start absent, its values are unique
+    std::random_device entropy;
+    options.tag = "t" + std::to_string(entropy() % 100000) + "-";
+  }
   std::cout << "sysdist-check: " << options.mode << " cluster, nemesis " << options.nemesis << ", "
             << options.duration_s << " s, " << options.clients << " clients on " << options.keys << " keys, seed "
-            << options.seed << std::endl;
+            << options.seed << ", keys " << options.key(0) << ".." << std::endl;
   Recorder recorder;
   Nemesis nemesis(options);
   std::atomic<bool> stop{false};
@@ -498,7 +518,7 @@ int run(Options options) {
     for (auto& op : recorder.ops) out << to_json_line(op) << "\n";
     std::cout << "  history: " << options.history_file << std::endl;
   }
-  const auto copies = dumps(options.keys);
+  const auto copies = dumps(options);
   std::vector<Check> checks;
   if (options.mode == "CP") {
     checks.push_back(linearizability(recorder.ops, true));
@@ -508,7 +528,7 @@ int run(Options options) {
     checks.push_back(nothing_failed_visible(recorder.ops, copies));
     checks.push_back(linearizability(recorder.ops, false));
   } else {
-    for (auto& c : ap_checks(recorder.ops, copies, options.keys)) checks.push_back(c);
+    for (auto& c : ap_checks(recorder.ops, copies, options)) checks.push_back(c);
     checks.push_back(linearizability(recorder.ops, false));
   }
   return report(options, recorder.ops, checks);
@@ -533,7 +553,7 @@ int verify(const Options& options, const std::string& file) {
     history.push_back(std::move(*op));
   }
   Options shown = options;
-  if (shown.mode.empty()) shown.mode = "CP";
+  if (shown.mode.empty()) shown.mode = "(any)";
   shown.nemesis = "(recorded)";
   return report(shown, history, {linearizability(history, true)});
 }
@@ -555,6 +575,8 @@ int main(int argc, char** argv) {
       "seed", po::value(&o.seed)->default_value(o.seed), "random seed (operations and faults)")(
       "timeout-ms", po::value(&o.timeout_ms)->default_value(o.timeout_ms), "a client gives up (info) after this")(
       "history", po::value(&o.history_file), "write the history here (JSON lines)")(
+      "replicas", po::value(&o.replicas)->default_value(o.replicas), "AP: the cluster's N (replicas per key)")(
+      "tag", po::value(&o.tag), "prefix of keys and values (default: a new random one per run)")(
       "scripts", po::value(&o.scripts)->default_value(o.scripts), "directory of freeze.sh, partition.sh, heal.sh")(
       "command", po::value(&command), "")("file", po::value(&file), "");
   po::positional_options_description positional;
