@@ -370,8 +370,9 @@ Check same_everywhere(const std::vector<std::optional<std::map<std::string, std:
   return {"converged", true, true, "all " + std::to_string(node_count) + " nodes hold the same data"};
 }
 
-// AP: every copy of a key agrees (N of 5 nodes hold one), and its value was written by a
-// write that no acknowledged write followed in real time (otherwise that write was lost).
+// Every copy of a key on its AP replicas agrees (N of 5 nodes hold one; in CA and CP every
+// node holds all, and the replicas are a subset), and its value was written by a write
+// that no acknowledged write followed in real time (otherwise that write was lost).
 std::vector<Check> ap_checks(const std::vector<Op>& history,
                              const std::vector<std::optional<std::map<std::string, std::string>>>& copies,
                              const Options& options) {
@@ -520,12 +521,15 @@ int run(Options options) {
   }
   const auto copies = dumps(options);
   std::vector<Check> checks;
+  const auto nothing_lost = ap_checks(recorder.ops, copies, options)[1];
   if (options.mode == "CP") {
     checks.push_back(linearizability(recorder.ops, true));
     checks.push_back(same_everywhere(copies));
+    checks.push_back(nothing_lost);
   } else if (options.mode == "CA") {
     checks.push_back(same_everywhere(copies));
     checks.push_back(nothing_failed_visible(recorder.ops, copies));
+    checks.push_back(nothing_lost);
     checks.push_back(linearizability(recorder.ops, false));
   } else {
     for (auto& c : ap_checks(recorder.ops, copies, options)) checks.push_back(c);
