@@ -76,7 +76,7 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
     ("election-timeout-ms-max", po::value(&election_max_ms)->default_value(600), "CP: longest randomized election timeout  [env SYSDIST_ELECTION_TIMEOUT_MS_MAX]")
     ("heartbeat-ms", po::value(&heartbeat_ms)->default_value(60), "CP: leader heartbeat period  [env SYSDIST_HEARTBEAT_MS]")
     ("snapshot-entries", po::value(&c.snapshot_entries)->default_value(10000), "CP: snapshot and compact the log every this many applied entries  [env SYSDIST_SNAPSHOT_ENTRIES]")
-    ("appends-in-flight", po::value(&c.appends_in_flight)->default_value(4), "CP: AppendEntries in flight per follower (1: no pipelining)  [env SYSDIST_APPENDS_IN_FLIGHT]")
+    ("appends-in-flight", po::value(&c.appends_in_flight)->default_value(1), "CP: AppendEntries in flight per follower (above 1: pipelining)  [env SYSDIST_APPENDS_IN_FLIGHT]")
     ("replicas", po::value(&c.replicas)->default_value(3), "AP: replicas per key (N)  [env SYSDIST_REPLICAS]")
     ("read-quorum", po::value(&c.read_quorum)->default_value(2), "AP: replies a read waits for (R)  [env SYSDIST_READ_QUORUM]")
     ("write-quorum", po::value(&c.write_quorum)->default_value(2), "AP: acknowledgements a write waits for (W)  [env SYSDIST_WRITE_QUORUM]");

@@ -223,6 +223,7 @@ struct CpCluster : InProcessCluster<cp::CpMode> {
       c.election_timeout_min = std::chrono::milliseconds(150 / speedup);
       c.election_timeout_max = std::chrono::milliseconds(300 / speedup);
       c.heartbeat_interval = std::chrono::milliseconds(30 / speedup);
+      c.appends_in_flight = 4;  // the in-memory network keeps order: exercise pipelining
     }
     make_mode = [](const ModeContext& context) { return std::make_unique<cp::CpMode>(context); };
     start_all();

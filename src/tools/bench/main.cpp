@@ -2,11 +2,14 @@
 // one keep-alive connection to one target (clients are spread over the targets) and sends
 // its next request when the previous one answered. Prints a progress line every second,
 // then throughput, latency percentiles and answers by status (--json: one JSON line).
+// --api etcd speaks etcd's v3 JSON gateway instead (POST /v3/kv/put and /v3/kv/range with
+// base64 keys and values), --api static GETs one path (an HTTP server's ceiling).
 #include <iostream>
 #include <map>
 #include <random>
 #include <sstream>
 
+#include <boost/beast/core/detail/base64.hpp>
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
 
@@ -28,7 +31,40 @@ struct Options {
   int keys = 1000;
   std::size_t value_size = 16;
   bool preload = false, json = false;
+  std::string api = "sysdist";  // sysdist, etcd or static
+  bool stale = false;           // reads: ?stale=true (sysdist), serializable (etcd)
+  std::string path = "/";       // --api static
 };
+
+std::string base64(std::string_view text) {
+  std::string out(beast::detail::base64::encoded_size(text.size()), '\0');
+  out.resize(beast::detail::base64::encode(out.data(), text.data(), text.size()));
+  return out;
+}
+
+// The request for one operation in the chosen API.
+http::request<http::string_body> make_request(const Options& o, bool write, const std::string& key,
+                                              const std::string& value) {
+  http::request<http::string_body> request;
+  request.version(11);
+  if (o.api == "static") {
+    request.method(http::verb::get);
+    request.target(o.path);
+  } else if (o.api == "etcd") {
+    request.method(http::verb::post);
+    request.target(write ? "/v3/kv/put" : "/v3/kv/range");
+    request.set(http::field::content_type, "application/json");
+    boost::json::object body{{"key", base64(key)}};
+    if (write) body["value"] = base64(value);
+    else if (o.stale) body["serializable"] = true;
+    request.body() = boost::json::serialize(body);
+  } else {
+    request.method(write ? http::verb::put : http::verb::get);
+    request.target("/database/" + key + (!write && o.stale ? "?stale=true" : ""));
+    if (write) request.body() = value;
+  }
+  return request;
+}
 
 struct Run {
   Options options;
@@ -74,10 +110,9 @@ asio::awaitable<void> client(Run& run, int id, bool preload_only) {
     }
     const bool write = preload_only || std::uniform_real_distribution<>(0, 1)(random) >= o.read_ratio;
     const auto key = "bench-" + std::to_string(preload_only ? n : static_cast<int>(random() % o.keys));
-    http::request<http::string_body> request{write ? http::verb::put : http::verb::get, "/database/" + key, 11};
+    auto request = make_request(o, write, key, value);
     request.set(http::field::host, target);
     request.keep_alive(true);
-    if (write) request.body() = value;
     request.prepare_payload();
     const auto start = Clock::now();
     stream->expires_after(std::chrono::seconds(10));
@@ -138,7 +173,10 @@ std::optional<Options> parse(int argc, char** argv) {
       "keys", po::value(&o.keys)->default_value(1000), "distinct keys, chosen uniformly")(
       "value-size", po::value(&o.value_size)->default_value(16), "bytes per written value")(
       "preload", po::bool_switch(&o.preload), "write every key once before the run, unmeasured")(
-      "json", po::bool_switch(&o.json), "print the result as one JSON line");
+      "json", po::bool_switch(&o.json), "print the result as one JSON line")(
+      "api", po::value(&o.api)->default_value(o.api), "sysdist, etcd (v3 JSON gateway) or static (GET --path)")(
+      "stale", po::bool_switch(&o.stale), "reads: ?stale=true on sysdist, serializable on etcd")(
+      "path", po::value(&o.path)->default_value(o.path), "the path --api static requests");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, d), vm);
@@ -160,6 +198,10 @@ std::optional<Options> parse(int argc, char** argv) {
       return std::nullopt;
     }
     o.targets.push_back(t);
+  }
+  if (o.api != "sysdist" && o.api != "etcd" && o.api != "static") {
+    std::cerr << "sysdist-bench: --api must be sysdist, etcd or static\n";
+    return std::nullopt;
   }
   if (o.targets.empty() || o.clients < 1 || o.keys < 1 || o.read_ratio < 0 || o.read_ratio > 1 ||
       o.value_size > 1024 * 1024 || o.duration_s <= 0 || o.warmup_s < 0) {
@@ -210,7 +252,8 @@ int main(int argc, char** argv) {
   auto options = parse(argc, argv);
   if (!options) return 2;
   asio::io_context io(1);
-  Run run{*options, {}, {}};
+  Run run;
+  run.options = *options;
   if (options->preload) {
     for (int c = 0; c < options->clients; ++c) asio::co_spawn(io, client(run, c, true), rethrow);
     io.run();
