@@ -106,6 +106,16 @@ BOOST_AUTO_TEST_CASE(info_write_may_apply_late_or_never_but_not_twice) {
   BOOST_TEST(!flip.linearizable());
 }
 
+BOOST_AUTO_TEST_CASE(a_412_explained_only_by_an_unread_timed_out_write_is_linearizable) {
+  Writer h;
+  h.write(1, 0, 1, "a");
+  h.write(2, 2, 0, "b", OpResult::info);  // never read back: the pruned search drops it
+  h.cas(3, 5, 6, "a", "c", true);         // 412: only b having applied explains it
+  BOOST_TEST(h.linearizable());
+  h.read(3, 7, 8, "a");  // and yet a is still there: impossible
+  BOOST_TEST(!h.linearizable());
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_write_must_never_be_seen) {
   Writer h;
   h.write(1, 0, 1, "a");

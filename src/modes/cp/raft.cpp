@@ -622,8 +622,31 @@ asio::awaitable<std::optional<std::uint64_t>> Raft::on_read_index() {
   while (log_entries_.term_at(commit_) != term && role_ == Role::leader && term_ == term && Clock::now() < settle_by)
     co_await wait_applied(applied_ + 1, Clock::now() + context_.config.heartbeat_interval);
   if (role_ != Role::leader || term_ != term || log_entries_.term_at(commit_) != term) co_return std::nullopt;
-  const auto index = commit_;
-  // Confirm we are still the leader: a majority must answer a heartbeat of this term.
+  // Reads that arrive while a confirmation round runs share the next one: its index is
+  // taken and its heartbeats sent after they all arrived, which is what each needs.
+  if (!next_read_batch_) next_read_batch_ = std::make_shared<ReadBatch>();
+  auto batch = next_read_batch_;
+  if (!confirming_reads_) asio::co_spawn(executor_, confirm_read_batches(term), log_failure("raft read index"));
+  co_await wait_until([&] { return batch->done; }, Clock::now() + 2 * context_.config.rpc_timeout);
+  if (!batch->done || !batch->confirmed || role_ != Role::leader || term_ != term) co_return std::nullopt;
+  co_return batch->index;
+}
+
+asio::awaitable<void> Raft::confirm_read_batches(std::uint64_t term) {
+  confirming_reads_ = true;
+  while (next_read_batch_) {
+    auto batch = std::exchange(next_read_batch_, nullptr);
+    batch->index = commit_;
+    batch->confirmed = co_await confirm_leadership(term);
+    batch->done = true;
+    wake_waiters();
+  }
+  confirming_reads_ = false;
+}
+
+asio::awaitable<bool> Raft::confirm_leadership(std::uint64_t term) {
+  if (role_ != Role::leader || term_ != term) co_return false;
+  // A majority must answer a heartbeat of this term.
   std::vector<decltype(asio::co_spawn(executor_, send_append(0, term), asio::deferred))> round;
   for (auto peer : context_.config.membership.others())
     round.push_back(asio::co_spawn(executor_, send_append(peer, term), asio::deferred));
@@ -632,8 +655,7 @@ asio::awaitable<std::optional<std::uint64_t>> Raft::on_read_index() {
   std::size_t acks = 1;
   for (std::size_t i = 0; i < answered.size(); ++i)
     if (!failures[i] && answered[i]) ++acks;
-  if (role_ != Role::leader || term_ != term || acks <= context_.config.membership.size() / 2) co_return std::nullopt;
-  co_return index;
+  co_return role_ == Role::leader && term_ == term && acks > context_.config.membership.size() / 2;
 }
 
 json::object Raft::status() const {

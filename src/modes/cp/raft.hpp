@@ -92,6 +92,13 @@ class Raft {
   boost::asio::awaitable<void> apply_committed();
   boost::asio::awaitable<void> compact_if_due();
   boost::asio::awaitable<bool> send_snapshot(std::size_t peer, std::uint64_t term);
+  // ReadIndex batching: one heartbeat round confirms every read that arrived before it.
+  struct ReadBatch {
+    std::uint64_t index = 0;
+    bool done = false, confirmed = false;
+  };
+  boost::asio::awaitable<void> confirm_read_batches(std::uint64_t term);
+  boost::asio::awaitable<bool> confirm_leadership(std::uint64_t term);
   void wake_replicators();
   void wake_waiters();
   boost::asio::awaitable<bool> wait_until(std::function<bool()> done, std::chrono::steady_clock::time_point deadline);
@@ -121,6 +128,8 @@ class Raft {
   std::list<std::function<void()>> replicator_wakers_, state_waiters_;
   // Conditional writes proposed here, and those of them that found another value when applied.
   std::set<std::uint64_t> proposed_here_, failed_conditions_;
+  std::shared_ptr<ReadBatch> next_read_batch_;
+  bool confirming_reads_ = false;
   // A snapshot being received: its last index and the key/value pairs so far.
   std::uint64_t staged_index_ = 0;
   std::vector<std::pair<std::string, std::string>> staged_;

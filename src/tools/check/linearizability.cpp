@@ -43,24 +43,23 @@ std::optional<State> step(const State& state, const Op& op) {
 }
 
 // The operations that constrain the search: failed operations never happened and a read
-// whose answer never came says nothing. An info write whose value nobody ever observed
-// may as well never have applied (values are unique per write): dropping it keeps the
-// search from trying every subset of timed-out writes. Only a 412 cas observes a value's
-// absence, so with those in the history every info write stays.
-std::vector<Op> relevant(const std::vector<Op>& ops) {
+// whose answer never came says nothing. With `prune`, an info write whose value nobody
+// ever observed is dropped as if it never applied (values are unique per write): that
+// keeps the search from trying every subset of timed-out writes. A linearization without
+// them is a linearization of the whole history, so "linearizable" stays sound; only a 412
+// cas can depend on an unobserved write, so check_key retries without pruning then.
+std::vector<Op> relevant(const std::vector<Op>& ops, bool prune) {
   std::set<std::string> observed;
-  bool any_mismatch = false;
   for (auto& op : ops) {
     if (op.result != OpResult::ok) continue;
     if (op.type == OpType::read && op.value) observed.insert(*op.value);
     if (op.type == OpType::cas) observed.insert(op.expected);
-    any_mismatch = any_mismatch || op.mismatch;
   }
   std::vector<Op> out;
   for (auto& op : ops) {
     if (op.result == OpResult::fail) continue;
     if (op.result == OpResult::info && op.type == OpType::read) continue;
-    if (op.result == OpResult::info && !any_mismatch && op.value && !observed.contains(*op.value)) continue;
+    if (prune && op.result == OpResult::info && op.value && !observed.contains(*op.value)) continue;
     out.push_back(op);
   }
   return out;
@@ -226,9 +225,15 @@ std::vector<Op> failing_window(const std::vector<Op>& ops, bool initial_known, s
 KeyVerdict check_key(const std::vector<Op>& history, bool initial_known, std::size_t max_states) {
   KeyVerdict verdict;
   if (!history.empty()) verdict.key = history.front().key;
-  const auto ops = relevant(history);
+  auto ops = relevant(history, true);
+  auto result = search(ops, initial_known, max_states);
+  const bool any_mismatch = std::any_of(history.begin(), history.end(), [](const Op& op) { return op.mismatch; });
+  if (result != Search::linearizable && any_mismatch) {
+    auto all = relevant(history, false);
+    if (all.size() != ops.size()) ops = std::move(all), result = search(ops, initial_known, max_states);
+  }
   verdict.ops = ops.size();
-  switch (search(ops, initial_known, max_states)) {
+  switch (result) {
     case Search::linearizable:
       break;
     case Search::gave_up:

@@ -398,7 +398,7 @@ std::vector<Check> ap_checks(const std::vector<Op>& history,
     const Op* last_ok = nullptr;  // the acknowledged write that began last
     const Op* winner = nullptr;
     for (auto& op : history) {
-      if (op.key != key || op.type == OpType::read || op.result == OpResult::fail) continue;
+      if (op.key != key || op.type == OpType::read || op.result == OpResult::fail || op.mismatch) continue;
       if (op.result == OpResult::ok && (!last_ok || op.invoke_ns > last_ok->invoke_ns)) last_ok = &op;
       if (!values.empty() && op.value == *values.begin()) winner = &op;
     }
