@@ -350,8 +350,8 @@ asio::awaitable<json::object> Raft::on_append(const json::object& request) {
   if (prev_index > log_entries_.last_index()) {
     // Pipelined appends travel on several connections and may overtake each other: give
     // the one just before this a moment to arrive instead of sending the leader back.
-    co_await wait_until([&] { return log_entries_.last_index() >= prev_index || term_ != term; },
-                        Clock::now() + context_.config.heartbeat_interval);
+    std::function<bool()> gap_filled = [&] { return log_entries_.last_index() >= prev_index || term_ != term; };
+    co_await wait_until(std::move(gap_filled), Clock::now() + context_.config.heartbeat_interval);
     if (term_ != term) co_return refuse();
   }
   const auto old_last = log_entries_.last_index();
@@ -367,8 +367,8 @@ asio::awaitable<json::object> Raft::on_append(const json::object& request) {
   if (persisted_ < last_new && accepted.first_new > last_new) {
     // Nothing new here, but an earlier append of these entries may still be on its way to
     // disk (a retry after a timeout, or pipelining): acknowledge only once it is durable.
-    co_await wait_until([&] { return persisted_ >= last_new || term_ != term; },
-                        Clock::now() + context_.config.rpc_timeout);
+    std::function<bool()> durable = [&] { return persisted_ >= last_new || term_ != term; };
+    co_await wait_until(std::move(durable), Clock::now() + context_.config.rpc_timeout);
     if (term_ != term || persisted_ < last_new) co_return refuse();
   }
   // Appends of one term never truncate each other, so what this one wrote is still there;
@@ -576,7 +576,8 @@ asio::awaitable<bool> Raft::wait_until(std::function<bool()> done, Clock::time_p
 }
 
 asio::awaitable<bool> Raft::wait_applied(std::uint64_t index, Clock::time_point deadline) {
-  co_return co_await wait_until([this, index] { return applied_ >= index; }, deadline);
+  std::function<bool()> applied = [this, index] { return applied_ >= index; };
+  co_return co_await wait_until(std::move(applied), deadline);
 }
 
 asio::awaitable<Result> Raft::propose(std::string command) {
@@ -627,7 +628,8 @@ asio::awaitable<std::optional<std::uint64_t>> Raft::on_read_index() {
   if (!next_read_batch_) next_read_batch_ = std::make_shared<ReadBatch>();
   auto batch = next_read_batch_;
   if (!confirming_reads_) asio::co_spawn(executor_, confirm_read_batches(term), log_failure("raft read index"));
-  co_await wait_until([&] { return batch->done; }, Clock::now() + 2 * context_.config.rpc_timeout);
+  std::function<bool()> answered = [&] { return batch->done; };
+  co_await wait_until(std::move(answered), Clock::now() + 2 * context_.config.rpc_timeout);
   if (!batch->done || !batch->confirmed || role_ != Role::leader || term_ != term) co_return std::nullopt;
   co_return batch->index;
 }
