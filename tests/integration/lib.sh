@@ -26,7 +26,7 @@ cleanup() {
   for i in "${!PIDS[@]}"; do kill -CONT "${PIDS[$i]}" 2>/dev/null || true; kill -9 "${PIDS[$i]}" 2>/dev/null || true; done
   # Nodes that sysdist-check restarted after killing them run in the namespace too.
   if [ -n "$NS" ]; then
-    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -CONT "$pid" 2>/dev/null; kill -9 "$pid" 2>/dev/null; done
+    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -CONT "$pid" 2>/dev/null || true; kill -9 "$pid" 2>/dev/null || true; done
   fi
   wait 2>/dev/null || true
   [ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
