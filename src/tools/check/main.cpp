@@ -239,7 +239,6 @@ class Nemesis {
   void script(const std::string& name, const std::string& argument) {
     const auto command = options_.scripts + "/" + name + " " + argument + " >/dev/null 2>&1";
     if (std::system(command.c_str()) != 0) std::cerr << "\nsysdist-check: " << command << " failed\n";
-    network_cut_ = true;
   }
 
   void inject(const std::string& kind) {
@@ -250,9 +249,11 @@ class Nemesis {
       const auto sides = std::to_string(order[0]) + "," + std::to_string(order[1]) + "/" + std::to_string(order[2]) +
                          "," + std::to_string(order[3]) + "," + std::to_string(order[4]);
       script("partition.sh", sides);
+      network_cut_ = true;
       note("partition " + sides);
     } else if (kind == "freeze") {
       script("freeze.sh", std::to_string(port_of(node)));
+      network_cut_ = true;
       note("freeze " + std::to_string(node));
     } else if (kind == "pause" && pids_.contains(node)) {
       ::kill(pids_[node], SIGSTOP);
@@ -506,8 +507,7 @@ int run(Options options) {
   asio::co_spawn(io, progress(recorder, nemesis, workload.stop_at), asio::detached);
   io.run();
   stop = true;
-  faults.join();
-  nemesis.heal();
+  faults.join();  // its run() healed everything on the way out
   std::cout << "  faults: ";
   for (auto& e : nemesis.events())
     if (e != "healed") std::cout << e << "; ";
