@@ -18,6 +18,9 @@ inline constexpr auto response_write_timeout = 15s;
 inline constexpr std::size_t max_connections = 1024;
 // Peer connections kept idle per peer for reuse.
 inline constexpr std::size_t max_idle_peer_connections = 64;
+// Peer calls carried by one /peer/batch request; its reply may carry that many bodies.
+inline constexpr std::size_t max_batch_calls = 64;
+inline constexpr std::size_t max_batch_reply_bytes = max_batch_calls * (max_body_bytes + 32);
 // Mutations merged into one synced RocksDB WriteBatch.
 inline constexpr std::size_t max_group_commit_mutations = 4096;
 // Graceful shutdown waits at most this long for in-flight requests.

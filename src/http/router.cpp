@@ -76,7 +76,7 @@ asio::awaitable<HttpResponse> Router::route(const HttpRequest& request, std::str
   }
   route_label = "peer";
   PeerRequest peer_request{method, request.target, request.body};
-  auto reply = co_await mode_.handle_peer(std::move(peer_request));
+  auto reply = co_await peer_handler_(std::move(peer_request));
   co_return HttpResponse{reply.status, std::move(reply.body)};
 }
 

@@ -12,12 +12,17 @@
 #include "http/reply.hpp"
 #include "node/config.hpp"
 #include "node/mode.hpp"
+#include "peer/batching_transport.hpp"
 
 namespace sysdist {
 
 class Router {
  public:
-  Router(Mode& mode, const Config& config, Metrics& metrics) : mode_(mode), config_(config), metrics_(metrics) {}
+  Router(Mode& mode, const Config& config, Metrics& metrics)
+      : mode_(mode),
+        config_(config),
+        metrics_(metrics),
+        peer_handler_(serve_batches([&mode](PeerRequest request) { return mode.handle_peer(std::move(request)); })) {}
 
   boost::asio::awaitable<HttpResponse> handle(HttpRequest request);
 
@@ -36,6 +41,7 @@ class Router {
   Mode& mode_;
   const Config& config_;
   Metrics& metrics_;
+  PeerHandler peer_handler_;  // the mode's peer routes, and /peer/batch carrying several of them
   bool shutting_down_ = false;
   std::size_t in_flight_ = 0;
 };

@@ -30,6 +30,7 @@ const std::map<std::string, std::string> environment_names = {
     {"SYSDIST_HEARTBEAT_MS", "heartbeat-ms"},
     {"SYSDIST_SNAPSHOT_ENTRIES", "snapshot-entries"},
     {"SYSDIST_APPENDS_IN_FLIGHT", "appends-in-flight"},
+    {"SYSDIST_PEER_CALLS_IN_FLIGHT", "peer-calls-in-flight"},
     {"SYSDIST_REPLICAS", "replicas"},
     {"SYSDIST_READ_QUORUM", "read-quorum"},
     {"SYSDIST_WRITE_QUORUM", "write-quorum"},
@@ -77,6 +78,7 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
     ("heartbeat-ms", po::value(&heartbeat_ms)->default_value(60), "CP: leader heartbeat period  [env SYSDIST_HEARTBEAT_MS]")
     ("snapshot-entries", po::value(&c.snapshot_entries)->default_value(10000), "CP: snapshot and compact the log every this many applied entries  [env SYSDIST_SNAPSHOT_ENTRIES]")
     ("appends-in-flight", po::value(&c.appends_in_flight)->default_value(1), "CP: AppendEntries in flight per follower (above 1: pipelining)  [env SYSDIST_APPENDS_IN_FLIGHT]")
+    ("peer-calls-in-flight", po::value(&c.peer_calls_in_flight)->default_value(2), "peer calls sent alone per peer; calls beyond wait and leave together as one batch (0: never batch)  [env SYSDIST_PEER_CALLS_IN_FLIGHT]")
     ("replicas", po::value(&c.replicas)->default_value(3), "AP: replicas per key (N)  [env SYSDIST_REPLICAS]")
     ("read-quorum", po::value(&c.read_quorum)->default_value(2), "AP: replies a read waits for (R)  [env SYSDIST_READ_QUORUM]")
     ("write-quorum", po::value(&c.write_quorum)->default_value(2), "AP: acknowledgements a write waits for (W)  [env SYSDIST_WRITE_QUORUM]");
@@ -117,6 +119,7 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
   c.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
   if (c.snapshot_entries < 1) return fail("--snapshot-entries must be at least 1");
   if (c.appends_in_flight < 1 || c.appends_in_flight > 64) return fail("--appends-in-flight must be 1 to 64");
+  if (c.peer_calls_in_flight > 64) return fail("--peer-calls-in-flight must be 0 to 64");
   c.tombstone_grace = std::chrono::milliseconds(grace_ms);
   c.rpc_timeout = std::chrono::milliseconds(rpc_ms);
   c.in_doubt_timeout = std::chrono::milliseconds(in_doubt_ms);

@@ -8,6 +8,7 @@
 #include "http/server.hpp"
 #include "node/logging.hpp"
 #include "node/mode.hpp"
+#include "peer/batching_transport.hpp"
 #include "peer/http_transport.hpp"
 #include "storage/rocksdb_store.hpp"
 
@@ -56,7 +57,9 @@ int Node::run() {
     return 1;
   }
   const auto incarnation = next_incarnation(io, *store);
-  auto transport = make_http_transport(io.get_executor(), config_.membership, config_.secret, metrics);
+  auto transport = make_batching_transport(
+      make_http_transport(io.get_executor(), config_.membership, config_.secret, metrics),
+      config_.peer_calls_in_flight, metrics);
   try {
     mode = make_mode(ModeContext{config_, *store, *transport, metrics, incarnation});
   } catch (const std::exception& e) {

@@ -13,7 +13,7 @@ void MemoryStore::for_each(Keyspace space, const std::function<void(std::string_
   for (const auto& [k, v] : spaces_[static_cast<int>(space)]) visit(k, v);
 }
 
-boost::asio::awaitable<void> MemoryStore::commit(Batch batch) {
+boost::asio::awaitable<void> MemoryStore::commit(Batch batch, Durability) {
   for (auto& m : batch) {
     auto& space = spaces_[static_cast<int>(m.space)];
     if (m.value)

@@ -70,19 +70,19 @@ void RocksdbStore::for_each(Keyspace space,
   check(it->status(), "scan");
 }
 
-asio::awaitable<void> RocksdbStore::commit(Batch batch) {
-  auto initiate = [this, &batch](auto handler) {
+asio::awaitable<void> RocksdbStore::commit(Batch batch, Durability durability) {
+  auto initiate = [this, &batch, durability](auto handler) {
     auto executor = asio::get_associated_executor(handler);
     auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-    enqueue(std::move(batch), [shared, executor] { asio::post(executor, [shared] { (*shared)(); }); });
+    enqueue(std::move(batch), durability, [shared, executor] { asio::post(executor, [shared] { (*shared)(); }); });
   };
   co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(initiate, asio::use_awaitable);
 }
 
-void RocksdbStore::enqueue(Batch batch, std::function<void()> done) {
+void RocksdbStore::enqueue(Batch batch, Durability durability, std::function<void()> done) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({std::move(batch), std::move(done)});
+    queue_.push_back({std::move(batch), durability, std::move(done)});
   }
   wake_.notify_one();
 }
@@ -104,6 +104,8 @@ void RocksdbStore::run_storage_thread() {
     }
     rocksdb::WriteBatch write;
     std::size_t mutations = 0;
+    bool sync = false;
+    for (auto& pending : group) sync = sync || pending.durability == Durability::durable;
     for (auto& pending : group)
       for (auto& m : pending.batch) {
         auto* family = families_[static_cast<int>(m.space)];
@@ -114,12 +116,12 @@ void RocksdbStore::run_storage_thread() {
         ++mutations;
       }
     const auto start = std::chrono::steady_clock::now();
-    if (slow_storage_.count() > 0) std::this_thread::sleep_for(slow_storage_);
+    if (slow_storage_.count() > 0 && sync) std::this_thread::sleep_for(slow_storage_);
     rocksdb::WriteOptions options;
-    options.sync = true;
-    check(db_->Write(options, &write), "synced write");
+    options.sync = sync;
+    check(db_->Write(options, &write), "write");
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    metrics_.observe_seconds("sysdist_storage_fsync_seconds", "", took.count());
+    if (sync) metrics_.observe_seconds("sysdist_storage_fsync_seconds", "", took.count());
     metrics_.count("sysdist_storage_batches_total", "");
     metrics_.count("sysdist_storage_batched_commits_total", "", static_cast<double>(group.size()));
     metrics_.count("sysdist_storage_mutations_total", "", static_cast<double>(mutations));

@@ -2,7 +2,7 @@
 //
 // commit() queues its batch for the storage thread and suspends the caller. The storage
 // thread takes everything queued (up to limits::max_group_commit_mutations), writes it as
-// one WriteBatch with sync=true, then resumes every waiting caller on its own executor.
+// one WriteBatch (synced unless every batch in it is Durability::ordered), then resumes every waiting caller on its own executor.
 // The destructor drains the queue before closing, so a graceful stop loses nothing queued.
 // Opening a damaged or locked database is fatal: the caller gets an exception.
 #pragma once
@@ -31,14 +31,15 @@ class RocksdbStore final : public Store {
 
   std::optional<std::string> get(Keyspace space, std::string_view key) const override;
   void for_each(Keyspace space, const std::function<void(std::string_view, std::string_view)>& visit) const override;
-  boost::asio::awaitable<void> commit(Batch batch) override;
+  boost::asio::awaitable<void> commit(Batch batch, Durability durability = Durability::durable) override;
 
  private:
   struct Pending {
     Batch batch;
+    Durability durability;
     std::function<void()> done;  // resumes the waiting coroutine on its executor
   };
-  void enqueue(Batch batch, std::function<void()> done);
+  void enqueue(Batch batch, Durability durability, std::function<void()> done);
   void run_storage_thread();
 
   Metrics& metrics_;

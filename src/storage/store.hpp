@@ -15,6 +15,9 @@
 // Reads are synchronous (memtable/block cache; safe from any thread). Writes go through
 // commit(), which is durable (fsync'd) when it returns: concurrent commits are merged
 // into one synced write on the storage thread (group commit), never on the event loop.
+// A commit marked Durability::ordered returns once written (reads see it) without waiting
+// for a disk sync: a crash may lose it, but only together with every later commit, as the
+// write-ahead log is one ordered stream (the next durable commit makes it durable too).
 #pragma once
 #include <functional>
 #include <optional>
@@ -37,6 +40,7 @@ struct Mutation {
   std::optional<std::string> value;  // nullopt deletes the key
 };
 using Batch = std::vector<Mutation>;
+enum class Durability { durable, ordered };
 
 class Store {
  public:
@@ -45,8 +49,8 @@ class Store {
   // Visits every entry of a keyspace in key order.
   virtual void for_each(Keyspace space,
                         const std::function<void(std::string_view key, std::string_view value)>& visit) const = 0;
-  // Applies the batch atomically; returns once it is durable.
-  virtual boost::asio::awaitable<void> commit(Batch batch) = 0;
+  // Applies the batch atomically; returns once it is durable (or, ordered, written).
+  virtual boost::asio::awaitable<void> commit(Batch batch, Durability durability = Durability::durable) = 0;
 };
 
 }  // namespace sysdist

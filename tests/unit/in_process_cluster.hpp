@@ -14,32 +14,54 @@
 #include "modes/ap/ap_mode.hpp"
 #include "modes/ca/ca_mode.hpp"
 #include "modes/cp/cp_mode.hpp"
+#include "peer/batching_transport.hpp"
 #include "peer/memory_transport.hpp"
 #include "storage/memory_store.hpp"
 #include "test_support.hpp"
 
 namespace sysdist::test {
 
-// A Store view of one node's life: after crash() its commits never complete.
+// A Store view of one node's life: after crash() its commits never complete, and its
+// Durability::ordered commits since the last durable one are lost (undone, newest first).
 class CrashableStore final : public Store {
  public:
   explicit CrashableStore(Store& disk) : disk_(disk) {}
-  void crash() { crashed_ = true; }
+  void crash() {
+    crashed_ = true;
+    for (auto undo = not_yet_durable_.rbegin(); undo != not_yet_durable_.rend(); ++undo) run(*undo);
+    not_yet_durable_.clear();
+  }
   std::optional<std::string> get(Keyspace s, std::string_view k) const override { return disk_.get(s, k); }
   void for_each(Keyspace s, const std::function<void(std::string_view, std::string_view)>& v) const override {
     disk_.for_each(s, v);
   }
-  asio::awaitable<void> commit(Batch batch) override {
+  asio::awaitable<void> commit(Batch batch, Durability durability = Durability::durable) override {
     if (crashed_) {
       asio::steady_timer forever(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
       co_await forever.async_wait(asio::use_awaitable);
+    }
+    if (durability == Durability::durable) {
+      not_yet_durable_.clear();  // the log is one stream: this sync covers what came before
+    } else {
+      Batch undo;
+      for (auto& m : batch) undo.push_back({m.space, m.key, disk_.get(m.space, m.key)});
+      not_yet_durable_.push_back(std::move(undo));
     }
     co_await disk_.commit(std::move(batch));
   }
 
  private:
+  void run(Batch& undo) {  // MemoryStore commits complete at once
+    for (auto m = undo.rbegin(); m != undo.rend(); ++m) {
+      Batch one{*m};
+      asio::io_context io;
+      asio::co_spawn(io, disk_.commit(std::move(one)), asio::detached);
+      io.run();
+    }
+  }
   Store& disk_;
   bool crashed_ = false;
+  std::vector<Batch> not_yet_durable_;  // undo records of ordered commits since the last durable one
 };
 
 // Five nodes of one mode in this process: the parts every mode's tests share.
@@ -83,12 +105,12 @@ struct InProcessCluster {
   }
   void start(std::size_t i) {
     stores[i] = std::make_unique<CrashableStore>(disks[i]);
-    transports[i] = network.transport_for(i);
+    transports[i] = make_batching_transport(network.transport_for(i), configs[i].peer_calls_in_flight, metrics);
     ModeContext context{configs[i], *stores[i], *transports[i], metrics, ++incarnations[i]};
     modes[i] = make_mode(context);
     auto* mode = modes[i].get();
     run(io, mode->start());  // as a real node: the mode starts before it listens
-    network.attach(i, [mode](PeerRequest request) { return mode->handle_peer(std::move(request)); });
+    network.attach(i, serve_batches([mode](PeerRequest request) { return mode->handle_peer(std::move(request)); }));
   }
   void crash(std::size_t i) {
     network.crash(i);

@@ -455,11 +455,15 @@ asio::awaitable<void> Raft::apply_committed() {
       batch.push_back({Keyspace::data, key, value});
     }
     batch.push_back({Keyspace::meta, "raft/applied", std::to_string(to)});
-    co_await context_.store.commit(std::move(batch));
+    // No fsync of its own: the entries are durable in the log, and a crash that loses this
+    // write loses "raft/applied" with it, so the node re-applies them after restart.
+    co_await context_.store.commit(std::move(batch), Durability::ordered);
     applied_ = std::max(applied_, to);  // an installed snapshot may have moved it further meanwhile
     wake_waiters();
+    // Entries committed while compacting are applied by this loop: nothing else would
+    // start it again until the next commit.
+    if (applied_ >= commit_) co_await compact_if_due();
   }
-  co_await compact_if_due();
   applying_ = false;
 }
 
