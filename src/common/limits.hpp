@@ -21,6 +21,8 @@ inline constexpr std::size_t max_idle_peer_connections = 64;
 // Peer calls carried by one /peer/batch request; its reply may carry that many bodies.
 inline constexpr std::size_t max_batch_calls = 64;
 inline constexpr std::size_t max_batch_reply_bytes = max_batch_calls * (max_body_bytes + 32);
+// RocksDB's block cache per node (uncompressed blocks of stored data, shared by keyspaces).
+inline constexpr std::size_t storage_block_cache_bytes = 64 << 20;
 // Mutations merged into one synced RocksDB WriteBatch.
 inline constexpr std::size_t max_group_commit_mutations = 4096;
 // Graceful shutdown waits at most this long for in-flight requests.

@@ -45,6 +45,10 @@ class BatchingTransport final : public Transport {
     }
     auto waiting = std::make_shared<Waiting>(std::move(request), Clock::now() + timeout, executor);
     queue.waiting.push_back(waiting);
+    if (!queue.flush_posted) {
+      queue.flush_posted = true;
+      asio::co_spawn(executor, flush_soon(executor, peer), asio::detached);
+    }
     auto [woken] = co_await waiting->wake.async_wait(use_tuple);
     if (waiting->result) co_return std::move(*waiting->result);
     waiting->gave_up = true;
@@ -59,12 +63,27 @@ class BatchingTransport final : public Transport {
   struct PeerQueue {
     std::size_t in_flight = 0;
     std::deque<std::shared_ptr<Waiting>> waiting;
+    bool flush_posted = false;  // the event loop's next turn sends what waits
   };
 
   // A call or batch to `peer` finished: everything waiting for it leaves as the next batch.
   void finished(const asio::any_io_executor& executor, std::size_t peer) {
+    --queues_[peer].in_flight;
+    send_waiting(executor, peer);
+  }
+
+  // Waiting calls also leave once the event loop has run what was already ready, beyond
+  // the direct limit: a call in flight may take long (a CP forward waits for its commit)
+  // and waiting for it would add that much to every call behind. A busy node has many
+  // ready events, so many calls join; an idle one sends at once.
+  asio::awaitable<void> flush_soon(asio::any_io_executor executor, std::size_t peer) {
+    co_await asio::post(executor, asio::use_awaitable);
+    queues_[peer].flush_posted = false;
+    send_waiting(executor, peer);
+  }
+
+  void send_waiting(const asio::any_io_executor& executor, std::size_t peer) {
     auto& queue = queues_[peer];
-    --queue.in_flight;
     WaitingCalls batch;
     std::size_t bytes = 0;
     const auto now = Clock::now();

@@ -1,9 +1,9 @@
 // Batching: many concurrent calls to one peer travel as one request.
 //
 // Up to `direct_in_flight` calls per peer go out alone, as they come. A call made while
-// that many are in flight waits; when one of them finishes, every call waiting for that
-// peer leaves together as one POST /peer/batch (batch_format.hpp), which counts as one
-// call in flight. Under light load nothing changes; under heavy load the per-message work
+// that many are in flight waits; when one of them finishes, or at the latest once the event
+// loop has run the handlers already ready, every call waiting for that peer leaves
+// together as one POST /peer/batch (batch_format.hpp), which counts as one call in flight. Under light load nothing changes; under heavy load the per-message work
 // (syscalls, wake-ups, HTTP parsing), which limits a loaded node, is paid once per batch.
 // Each call keeps its own deadline and cancellation; one that gave up before its batch
 // left is not sent. Ordering is as before: none between calls.

@@ -3,7 +3,10 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
@@ -28,9 +31,22 @@ RocksdbStore::RocksdbStore(const std::string& dir, Metrics& metrics, std::chrono
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.max_background_jobs = 1;  // five nodes share two cores
+  // A write-ahead log file is deleted only once every column family in it is flushed; the
+  // small ones (meta, txn) rarely fill a memtable, so without a cap logs pile up for ever.
+  options.max_total_wal_size = 64 << 20;
+  // Reads of keys no longer in a memtable: Bloom filters skip the memtable (a search of it
+  // is a chain of cache misses once it holds many versions) and the files without the key,
+  // and a block cache (shared by the keyspaces, bounded) keeps hot blocks uncompressed.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = rocksdb::NewLRUCache(limits::storage_block_cache_bytes);
+  rocksdb::ColumnFamilyOptions family;
+  family.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  family.memtable_whole_key_filtering = true;
+  family.memtable_prefix_bloom_size_ratio = 0.02;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
-  for (auto space : all_keyspaces) descriptors.emplace_back(keyspace_name(space), rocksdb::ColumnFamilyOptions());
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family);
+  for (auto space : all_keyspaces) descriptors.emplace_back(keyspace_name(space), family);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto status = rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);

@@ -1,5 +1,6 @@
 // RocksdbStore: commits are durable and visible, concurrent commits share synced writes
-// (group commit), deletes remove, and a reopened store has everything acknowledged.
+// (group commit), ordered commits skip the sync, deletes remove, and a reopened store has
+// everything acknowledged.
 #include <filesystem>
 
 #include <boost/test/unit_test.hpp>
@@ -71,6 +72,25 @@ BOOST_AUTO_TEST_CASE(acknowledged_writes_survive_reopening) {
   std::vector<std::string> keys;
   reopened.for_each(Keyspace::data, [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
   BOOST_TEST(keys == std::vector<std::string>{"town"});
+}
+
+BOOST_AUTO_TEST_CASE(ordered_commits_are_visible_at_once_and_synced_by_the_next_durable_one) {
+  TempDir dir;
+  Metrics metrics;
+  asio::io_context io;
+  {
+    RocksdbStore store(dir.path.string(), metrics, {});
+    for (int i = 0; i < 3; ++i) {
+      Batch batch{{Keyspace::data, "k" + std::to_string(i), "v"}};
+      test::run(io, store.commit(std::move(batch), Durability::ordered));
+      BOOST_TEST(store.get(Keyspace::data, "k" + std::to_string(i)).has_value());
+    }
+    BOOST_TEST(counter(metrics, "sysdist_storage_fsync_seconds_count") == 0);  // no sync yet
+    test::run(io, store.commit(Batch{{Keyspace::meta, "m", "1"}}));
+    BOOST_TEST(counter(metrics, "sysdist_storage_fsync_seconds_count") == 1);
+  }
+  RocksdbStore reopened(dir.path.string(), metrics, {});
+  for (int i = 0; i < 3; ++i) BOOST_TEST(reopened.get(Keyspace::data, "k" + std::to_string(i)).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(keyspaces_are_separate) {
