@@ -82,24 +82,27 @@ class BatchingTransport final : public Transport {
     send_waiting(executor, peer);
   }
 
+  // Everything waiting leaves, in as many batches as the size limits need.
   void send_waiting(const asio::any_io_executor& executor, std::size_t peer) {
     auto& queue = queues_[peer];
-    WaitingCalls batch;
-    std::size_t bytes = 0;
     const auto now = Clock::now();
-    while (!queue.waiting.empty() && batch.size() < limits::max_batch_calls) {
-      auto& next = queue.waiting.front();
-      const auto size = encoded_size(next->request);
-      if (!next->gave_up && next->deadline > now) {
-        if (!batch.empty() && bytes + size > limits::max_body_bytes) break;
-        bytes += size;
-        batch.push_back(std::move(next));
+    while (!queue.waiting.empty()) {
+      WaitingCalls batch;
+      std::size_t bytes = 0;
+      while (!queue.waiting.empty() && batch.size() < limits::max_batch_calls) {
+        auto& next = queue.waiting.front();
+        const auto size = encoded_size(next->request);
+        if (!next->gave_up && next->deadline > now) {
+          if (!batch.empty() && bytes + size > limits::max_body_bytes) break;
+          bytes += size;
+          batch.push_back(std::move(next));
+        }
+        queue.waiting.pop_front();
       }
-      queue.waiting.pop_front();
+      if (batch.empty()) return;
+      ++queue.in_flight;
+      asio::co_spawn(executor, send(executor, peer, std::move(batch)), asio::detached);
     }
-    if (batch.empty()) return;
-    ++queue.in_flight;
-    asio::co_spawn(executor, send(executor, peer, std::move(batch)), asio::detached);
   }
 
   asio::awaitable<void> send(asio::any_io_executor executor, std::size_t peer, WaitingCalls batch) {

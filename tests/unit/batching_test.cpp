@@ -110,6 +110,14 @@ BOOST_AUTO_TEST_CASE(calls_beyond_the_direct_limit_share_batches_and_get_their_o
   BOOST_TEST(b.metrics.render().find("sysdist_peer_batches_total") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(more_calls_than_one_batch_holds_leave_in_several) {
+  Batching b(1);
+  b.service_time = 300ms;  // one batch after another would take 600 ms and more
+  auto results = b.call_concurrently(limits::max_batch_calls * 2 + 11, 500ms);
+  for (const auto& r : results) BOOST_TEST(r.answered(), r.error.message());
+  BOOST_TEST(b.deliveries == 4u);  // one alone, then 64 + 64 + 10 at once
+}
+
 BOOST_AUTO_TEST_CASE(without_batching_every_call_goes_alone) {
   Batching b(0);
   auto results = b.call_concurrently(12, 2s);
