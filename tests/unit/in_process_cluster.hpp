@@ -28,8 +28,13 @@ class CrashableStore final : public Store {
   explicit CrashableStore(Store& disk) : disk_(disk) {}
   void crash() {
     crashed_ = true;
-    for (auto undo = not_yet_durable_.rbegin(); undo != not_yet_durable_.rend(); ++undo) run(*undo);
+    Batch undo;  // newest first; MemoryStore applies a batch in order, at once
+    for (auto batch = not_yet_durable_.rbegin(); batch != not_yet_durable_.rend(); ++batch)
+      undo.insert(undo.end(), batch->rbegin(), batch->rend());
     not_yet_durable_.clear();
+    asio::io_context io;
+    asio::co_spawn(io, disk_.commit(std::move(undo)), asio::detached);
+    io.run();
   }
   std::optional<std::string> get(Keyspace s, std::string_view k) const override { return disk_.get(s, k); }
   void for_each(Keyspace s, const std::function<void(std::string_view, std::string_view)>& v) const override {
@@ -51,14 +56,6 @@ class CrashableStore final : public Store {
   }
 
  private:
-  void run(Batch& undo) {  // MemoryStore commits complete at once
-    for (auto m = undo.rbegin(); m != undo.rend(); ++m) {
-      Batch one{*m};
-      asio::io_context io;
-      asio::co_spawn(io, disk_.commit(std::move(one)), asio::detached);
-      io.run();
-    }
-  }
   Store& disk_;
   bool crashed_ = false;
   std::vector<Batch> not_yet_durable_;  // undo records of ordered commits since the last durable one
