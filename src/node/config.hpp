@@ -20,6 +20,7 @@ struct Config {
   std::string log_level = "info";
   std::string secret;  // cluster secret for peer and admin routes; empty: no check
   std::chrono::milliseconds rpc_timeout{1000};
+  std::size_t peer_calls_in_flight = 2;  // calls per peer sent alone; more wait and leave as one batch (0: never)
   std::chrono::milliseconds in_doubt_timeout{60000};
   std::chrono::milliseconds slow_storage{0};
   std::chrono::milliseconds anti_entropy_interval{2000};
@@ -29,7 +30,6 @@ struct Config {
   std::chrono::milliseconds election_timeout_max{600};
   std::chrono::milliseconds heartbeat_interval{60};
   std::uint64_t snapshot_entries = 10000;  // CP: compact the log once this many applied entries pile up
-  std::size_t peer_calls_in_flight = 2;    // calls per peer sent alone; more wait and leave as one batch (0: never batch)
   std::size_t appends_in_flight = 1;       // CP: pipelined AppendEntries per follower (1: none; see README)
   // AP mode's replication factor and quorums.
   int replicas = 3;

@@ -1,5 +1,6 @@
 #include "storage/rocksdb_store.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -120,8 +121,8 @@ void RocksdbStore::run_storage_thread() {
     }
     rocksdb::WriteBatch write;
     std::size_t mutations = 0;
-    bool sync = false;
-    for (auto& pending : group) sync = sync || pending.durability == Durability::durable;
+    const bool sync = std::any_of(group.begin(), group.end(),
+                                  [](const Pending& p) { return p.durability == Durability::durable; });
     for (auto& pending : group)
       for (auto& m : pending.batch) {
         auto* family = families_[static_cast<int>(m.space)];

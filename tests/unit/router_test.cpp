@@ -1,5 +1,5 @@
-// Router: routes, percent-decoding, input limits, methods, the cluster secret and the one
-// outcome -> HTTP status mapping. Bad input never reaches the mode.
+// Router: routes, percent-decoding, input limits, methods, the cluster secret, peer batches
+// and the one outcome -> HTTP status mapping. Bad input never reaches the mode.
 #include "http/router.hpp"
 
 #include <map>
@@ -8,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "common/limits.hpp"
+#include "peer/batch_format.hpp"
 #include "test_support.hpp"
 
 using namespace sysdist;
@@ -159,6 +160,22 @@ BOOST_AUTO_TEST_CASE(secret_guards_admin_and_peer_routes_only) {
   BOOST_TEST(f.send("POST", "/2pc/propose", "{}", "s3cret").status == 200u);
   BOOST_TEST(f.send("POST", "/database/k/v").status == 201u);  // client routes stay open
   BOOST_TEST(f.send("GET", "/health").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(a_peer_batch_reaches_the_mode_once_per_call_behind_the_secret) {
+  Fixture f;
+  f.config.secret = "s3cret";
+  const auto body = encode_requests({{"POST", "/2pc/propose", "{}"}, {"POST", "/2pc/nothing", "{}"}});
+  BOOST_TEST(f.send("POST", std::string(batch_target), body).status == 401u);
+  BOOST_TEST(f.mode.calls == 0);
+  auto r = f.send("POST", std::string(batch_target), body, "s3cret");
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(f.mode.calls == 2);
+  auto replies = decode_replies(r.body);
+  BOOST_REQUIRE(replies.has_value());
+  BOOST_REQUIRE(replies->size() == 2u);
+  BOOST_TEST((*replies)[0].status == 200u);
+  BOOST_TEST((*replies)[1].status == 404u);
 }
 
 BOOST_AUTO_TEST_CASE(shutting_down_answers_503_to_client_requests) {
