@@ -88,12 +88,43 @@ void RocksdbStore::for_each(Keyspace space,
 }
 
 asio::awaitable<void> RocksdbStore::commit(Batch batch, Durability durability) {
+  if (durability == Durability::ordered && write_now_if_idle(batch)) co_return;
   auto initiate = [this, &batch, durability](auto handler) {
     auto executor = asio::get_associated_executor(handler);
     auto shared = std::make_shared<decltype(handler)>(std::move(handler));
     enqueue(std::move(batch), durability, [shared, executor] { asio::post(executor, [shared] { (*shared)(); }); });
   };
   co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(initiate, asio::use_awaitable);
+}
+
+bool RocksdbStore::write_now_if_idle(const Batch& batch) {
+  std::lock_guard lock(mutex_);  // held while writing: the storage thread cannot start a write meanwhile
+  if (writing_ || !queue_.empty()) return false;  // would overtake queued commits, or wait for a sync
+  rocksdb::WriteBatch write;
+  add_to(write, batch);
+  rocksdb::WriteOptions options;
+  options.no_slowdown = true;  // a write stall must not stop the event loop: queue instead
+  auto status = db_->Write(options, &write);
+  if (status.IsIncomplete()) return false;
+  check(status, "write");
+  count_write(1, batch.size());
+  return true;
+}
+
+void RocksdbStore::count_write(std::size_t commits, std::size_t mutations) {
+  metrics_.count("sysdist_storage_batches_total", "");
+  metrics_.count("sysdist_storage_batched_commits_total", "", static_cast<double>(commits));
+  metrics_.count("sysdist_storage_mutations_total", "", static_cast<double>(mutations));
+}
+
+void RocksdbStore::add_to(rocksdb::WriteBatch& write, const Batch& batch) {
+  for (auto& m : batch) {
+    auto* family = families_[static_cast<int>(m.space)];
+    if (m.value)
+      write.Put(family, m.key, *m.value);
+    else
+      write.Delete(family, m.key);
+  }
 }
 
 void RocksdbStore::enqueue(Batch batch, Durability durability, std::function<void()> done) {
@@ -109,6 +140,7 @@ void RocksdbStore::run_storage_thread() {
     std::vector<Pending> group;
     {
       std::unique_lock lock(mutex_);
+      writing_ = false;
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is written
       std::size_t mutations = 0;
@@ -118,20 +150,16 @@ void RocksdbStore::run_storage_thread() {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      writing_ = true;
     }
     rocksdb::WriteBatch write;
     std::size_t mutations = 0;
     const bool sync = std::any_of(group.begin(), group.end(),
                                   [](const Pending& p) { return p.durability == Durability::durable; });
-    for (auto& pending : group)
-      for (auto& m : pending.batch) {
-        auto* family = families_[static_cast<int>(m.space)];
-        if (m.value)
-          write.Put(family, m.key, *m.value);
-        else
-          write.Delete(family, m.key);
-        ++mutations;
-      }
+    for (auto& pending : group) {
+      add_to(write, pending.batch);
+      mutations += pending.batch.size();
+    }
     const auto start = std::chrono::steady_clock::now();
     if (slow_storage_.count() > 0 && sync) std::this_thread::sleep_for(slow_storage_);
     rocksdb::WriteOptions options;
@@ -139,9 +167,7 @@ void RocksdbStore::run_storage_thread() {
     check(db_->Write(options, &write), "write");
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     if (sync) metrics_.observe_seconds("sysdist_storage_fsync_seconds", "", took.count());
-    metrics_.count("sysdist_storage_batches_total", "");
-    metrics_.count("sysdist_storage_batched_commits_total", "", static_cast<double>(group.size()));
-    metrics_.count("sysdist_storage_mutations_total", "", static_cast<double>(mutations));
+    count_write(group.size(), mutations);
     for (auto& pending : group) pending.done();
   }
 }

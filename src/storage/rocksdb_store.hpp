@@ -2,7 +2,10 @@
 //
 // commit() queues its batch for the storage thread and suspends the caller. The storage
 // thread takes everything queued (up to limits::max_group_commit_mutations), writes it as
-// one WriteBatch (synced unless every batch in it is Durability::ordered), then resumes every waiting caller on its own executor.
+// one WriteBatch (synced unless every batch in it is Durability::ordered), then resumes
+// every waiting caller on its own executor. An ordered commit that finds the storage thread
+// idle and nothing queued is written at once on the caller's thread instead: no sync to
+// wait for, and two thread hand-offs fewer (it never overtakes a queued commit).
 // The destructor drains the queue before closing, so a graceful stop loses nothing queued.
 // Opening a damaged or locked database is fatal: the caller gets an exception.
 #pragma once
@@ -18,6 +21,7 @@
 
 namespace rocksdb {
 class DB;
+class WriteBatch;
 class ColumnFamilyHandle;
 }  // namespace rocksdb
 
@@ -41,6 +45,10 @@ class RocksdbStore final : public Store {
   };
   void enqueue(Batch batch, Durability durability, std::function<void()> done);
   void run_storage_thread();
+  // Writes an ordered batch on the caller's thread when nothing is queued or being written.
+  bool write_now_if_idle(const Batch& batch);
+  void add_to(rocksdb::WriteBatch& write, const Batch& batch);
+  void count_write(std::size_t commits, std::size_t mutations);
 
   Metrics& metrics_;
   std::chrono::milliseconds slow_storage_;
@@ -51,6 +59,7 @@ class RocksdbStore final : public Store {
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
+  bool writing_ = false;  // the storage thread is writing a group
   std::thread thread_;
 };
 

@@ -10,7 +10,8 @@
 //         keeps for a replica that was unreachable, until it is handed off.
 //   raft_log CP: 20-digit zero-padded index -> {"term": n, "cmd": command JSON}. The term and
 //         vote live in meta ("raft/term", "raft/vote"), the last applied index in meta
-//         ("raft/applied"), written with the data it applied.
+//         ("raft/applied"), written with the data it applied; "raft/synced" is what a leader
+//         writes to sync the entries it wrote without a sync (its value is not read).
 //
 // Reads are synchronous (memtable/block cache; safe from any thread). Writes go through
 // commit(), which is durable (fsync'd) when it returns: concurrent commits are merged

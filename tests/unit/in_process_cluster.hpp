@@ -46,6 +46,7 @@ class CrashableStore final : public Store {
       co_await forever.async_wait(asio::use_awaitable);
     }
     if (durability == Durability::durable) {
+      ++syncs_;
       not_yet_durable_.clear();  // the log is one stream: this sync covers what came before
     } else {
       Batch undo;
@@ -54,10 +55,12 @@ class CrashableStore final : public Store {
     }
     co_await disk_.commit(std::move(batch));
   }
+  std::size_t syncs() const { return syncs_; }
 
  private:
   Store& disk_;
   bool crashed_ = false;
+  std::size_t syncs_ = 0;
   std::vector<Batch> not_yet_durable_;  // undo records of ordered commits since the last durable one
 };
 

@@ -87,6 +87,34 @@ BOOST_AUTO_TEST_CASE(restarted_nodes_recover_their_log_and_state) {
   for (int k = 0; k < 20; ++k) BOOST_TEST(*c.get(k % 5, "k" + std::to_string(k)).value == "v" + std::to_string(k));
 }
 
+BOOST_AUTO_TEST_CASE(while_followers_answer_the_leader_commits_without_syncing_its_own_log) {
+  CpCluster c;
+  const auto leader = *c.leader();
+  test::settle(c.io, 100ms);  // the new term's first entry is committed
+  const auto syncs_before = c.stores[leader]->syncs();
+  for (int k = 0; k < 20; ++k) BOOST_TEST((c.put(leader, "k" + std::to_string(k), "v").outcome == Outcome::applied));
+  BOOST_TEST(c.stores[leader]->syncs() - syncs_before < 10u);  // one per write if it synced each
+}
+
+BOOST_AUTO_TEST_CASE(a_write_acknowledged_by_a_bare_majority_survives_the_leaders_crash) {
+  // Two followers cut off: the leader's own copy is needed for the majority, so it must be
+  // synced before the write is acknowledged. Then the leader crashes (losing whatever it had
+  // not synced) along with the two followers that hold the write; the leader and the two
+  // that never saw it restart. Only a leader that kept the write can win their election.
+  CpCluster c;
+  const auto leader = *c.leader();
+  const auto a = (leader + 1) % CpCluster::nodes, b = (leader + 2) % CpCluster::nodes;
+  c.network.isolate((leader + 3) % CpCluster::nodes);
+  c.network.isolate((leader + 4) % CpCluster::nodes);
+  BOOST_TEST((c.put(leader, "city", "Rome").outcome == Outcome::applied));
+  for (auto node : {leader, a, b}) c.crash(node);
+  c.network.heal();
+  c.restart(leader);
+  auto new_leader = c.leader();
+  BOOST_REQUIRE(new_leader.has_value());
+  BOOST_TEST(c.get(*new_leader, "city").value.value_or("<lost>") == "Rome");
+}
+
 BOOST_AUTO_TEST_CASE(lagging_follower_catches_up_after_a_partition) {
   CpCluster c;
   const auto leader = *c.leader();

@@ -14,6 +14,10 @@ namespace sysdist::cp {
 namespace json = boost::json;
 
 namespace {
+// How long a leader whose followers answer waits for their acknowledgements before it syncs
+// its own copy to commit with its vote: about a replication round under load.
+constexpr std::chrono::milliseconds leader_sync_grace{5};
+
 std::string index_key(std::uint64_t index) {
   char text[24];
   std::snprintf(text, sizeof text, "%020llu", static_cast<unsigned long long>(index));
@@ -204,6 +208,7 @@ asio::awaitable<json::object> Raft::on_vote(const json::object& request) {
 
 asio::awaitable<void> Raft::become_follower(std::uint64_t term, std::optional<std::size_t> leader) {
   const bool new_term = term > term_;
+  const bool was_leader = role_ == Role::leader;
   if (new_term) {
     term_ = term;
     voted_for_.reset();
@@ -217,12 +222,15 @@ asio::awaitable<void> Raft::become_follower(std::uint64_t term, std::optional<st
   wake_replicators();
   wake_waiters();
   if (new_term) co_await persist_term_and_vote();
+  // A follower's entries are durable (it acknowledges them as such): sync what it wrote leading.
+  if (was_leader && written_ > persisted_) co_await sync_written();
 }
 
 void Raft::become_leader() {
   const auto& membership = context_.config.membership;
   role_ = Role::leader;
   leader_ = membership.self;
+  written_ = persisted_;
   log_->info("term {}: LEADER", term_);
   for (auto peer : membership.others()) {
     progress_.emplace(peer, Progress(log_entries_.last_index(), context_.config.appends_in_flight));
@@ -401,21 +409,67 @@ asio::awaitable<void> Raft::persist_entries(std::uint64_t from, std::uint64_t ol
 }
 
 asio::awaitable<void> Raft::leader_persist(std::uint64_t index, std::uint64_t term) {
+  // While a majority of followers answer, their synced copies commit the entry (Raft thesis
+  // 10.2.1) and the leader's own write needs no fsync on the way; it syncs later only if its
+  // vote turns out to be needed (advance_commit).
+  const auto durability = followers_can_commit_alone() ? Durability::ordered : Durability::durable;
   Batch batch{{Keyspace::raft_log, index_key(index), entry_json(Entry{term, log_entries_.at(index).command})}};
-  co_await context_.store.commit(std::move(batch));
-  if (log_entries_.term_at(index) == term) persisted_ = std::max(persisted_, index);
+  co_await context_.store.commit(std::move(batch), durability);
+  if (log_entries_.term_at(index) != term) co_return;
+  written_ = std::max(written_, index);
+  if (durability == Durability::durable) persisted_ = std::max(persisted_, index);
   wake_waiters();
   advance_commit();
 }
 
+bool Raft::followers_can_commit_alone() const {
+  const auto now = Clock::now();
+  std::size_t answering = 0;
+  for (auto& [peer, at] : last_ack_)
+    if (now - at < 2 * context_.config.heartbeat_interval) ++answering;
+  return answering >= context_.config.membership.size() / 2 + 1;
+}
+
+std::uint64_t Raft::commit_with_own_copy_at(std::uint64_t own) const {
+  std::vector<std::uint64_t> matches{own};
+  for (auto& [peer, p] : progress_) matches.push_back(p.match());
+  return commit_index_for(std::move(matches), term_, log_entries_, commit_);
+}
+
 void Raft::advance_commit() {
   if (role_ != Role::leader) return;
-  std::vector<std::uint64_t> matches{persisted_};
-  for (auto& [peer, p] : progress_) matches.push_back(p.match());
-  const auto commit = commit_index_for(matches, term_, log_entries_, commit_);
-  if (commit <= commit_) return;
-  commit_ = commit;
-  asio::co_spawn(executor_, apply_committed(), log_failure("raft apply"));
+  const auto commit = commit_with_own_copy_at(persisted_);
+  if (commit > commit_) {
+    commit_ = commit;
+    asio::co_spawn(executor_, apply_committed(), log_failure("raft apply"));
+  }
+  // Would the leader's written but unsynced entries commit more with its vote? Then sync them.
+  if (written_ > persisted_ && !syncing_written_ && commit_with_own_copy_at(written_) > commit_) {
+    syncing_written_ = true;
+    asio::co_spawn(executor_, sync_written_when_needed(term_), log_failure("raft sync"));
+  }
+}
+
+asio::awaitable<void> Raft::sync_written_when_needed(std::uint64_t term) {
+  // Followers that answer usually commit the entries within a round: give them that long.
+  if (followers_can_commit_alone()) {
+    asio::steady_timer grace(executor_, leader_sync_grace);
+    co_await grace.async_wait(use_tuple);
+  }
+  if (role_ == Role::leader && term_ == term && written_ > persisted_ && commit_with_own_copy_at(written_) > commit_)
+    co_await sync_written();
+  syncing_written_ = false;
+  advance_commit();
+}
+
+asio::awaitable<void> Raft::sync_written() {
+  const auto up_to = written_;
+  const auto term = log_entries_.term_at(up_to);
+  // Any synced write makes every earlier one durable: the write-ahead log is one stream.
+  Batch batch{{Keyspace::meta, "raft/synced", std::to_string(up_to)}};
+  co_await context_.store.commit(std::move(batch));
+  if (term && log_entries_.term_at(up_to) == term) persisted_ = std::max(persisted_, up_to);
+  wake_waiters();
 }
 
 asio::awaitable<void> Raft::apply_committed() {

@@ -6,7 +6,9 @@
 //   - term and vote are fsync'd before a vote is granted or a higher term is acted on;
 //   - a follower fsyncs accepted entries before acknowledging them;
 //   - the leader writes its own new entries in parallel with replicating them, and counts
-//     itself in the commit majority only once they are durable.
+//     itself in the commit majority only once they are durable. While a majority of
+//     followers answers, it does not sync them at all: their copies commit the entries; it
+//     syncs only when its vote is needed, and before it becomes a follower.
 // Applied entries are written to the data keyspace together with meta "raft/applied".
 // Snapshots: the state machine is the data keyspace itself, durable at meta "raft/applied".
 // Every --snapshot-entries applied entries the log before the applied index is dropped
@@ -89,6 +91,11 @@ class Raft {
   boost::asio::awaitable<void> persist_entries(std::uint64_t from, std::uint64_t old_last);
   boost::asio::awaitable<void> leader_persist(std::uint64_t up_to, std::uint64_t term);
   void advance_commit();
+  // The commit index a majority allows if the leader's own copy counted up to `own`.
+  std::uint64_t commit_with_own_copy_at(std::uint64_t own) const;
+  bool followers_can_commit_alone() const;
+  boost::asio::awaitable<void> sync_written_when_needed(std::uint64_t term);
+  boost::asio::awaitable<void> sync_written();
   boost::asio::awaitable<void> apply_committed();
   boost::asio::awaitable<void> compact_if_due();
   boost::asio::awaitable<bool> send_snapshot(std::size_t peer, std::uint64_t term);
@@ -119,7 +126,8 @@ class Raft {
   Role role_ = Role::follower;
   std::optional<std::size_t> leader_;
   std::uint64_t commit_ = 0, applied_ = 0, persisted_ = 0;
-  bool applying_ = false, campaigning_ = false;
+  std::uint64_t written_ = 0;  // leader: its log is written up to here, durable up to persisted_
+  bool applying_ = false, campaigning_ = false, syncing_written_ = false;
   Clock::time_point election_deadline_{}, last_leader_contact_{};
   // Leader state.
   std::map<std::size_t, Progress> progress_;
