@@ -231,14 +231,15 @@ void Raft::become_leader() {
   role_ = Role::leader;
   leader_ = membership.self;
   written_ = persisted_;
+  handed_to_storage_ = log_entries_.last_index();  // a follower's writes, already queued
   log_->info("term {}: LEADER", term_);
   for (auto peer : membership.others()) {
     progress_.emplace(peer, Progress(log_entries_.last_index(), context_.config.appends_in_flight));
     last_ack_[peer] = Clock::now();
   }
   // An entry of the new term lets earlier entries commit (5.4.2) and anchors ReadIndex.
-  const auto index = log_entries_.append(Entry{term_, R"({"op":"noop"})"});
-  asio::co_spawn(executor_, leader_persist(index, term_), log_failure("raft persist"));
+  log_entries_.append(Entry{term_, R"({"op":"noop"})"});
+  persist_new_entries_soon();
   // Each replicator ends by itself when this node stops leading this term.
   for (auto peer : membership.others())
     asio::co_spawn(executor_, replicate(peer, term_), log_failure("raft replication"));
@@ -408,16 +409,31 @@ asio::awaitable<void> Raft::persist_entries(std::uint64_t from, std::uint64_t ol
   co_await context_.store.commit(std::move(batch));
 }
 
-asio::awaitable<void> Raft::leader_persist(std::uint64_t index, std::uint64_t term) {
-  // While a majority of followers answer, their synced copies commit the entry (Raft thesis
-  // 10.2.1) and the leader's own write needs no fsync on the way; it syncs later only if its
-  // vote turns out to be needed (advance_commit).
+void Raft::persist_new_entries_soon() {
+  if (persist_scheduled_) return;
+  persist_scheduled_ = true;
+  asio::co_spawn(executor_, leader_persist(), log_failure("raft persist"));
+}
+
+asio::awaitable<void> Raft::leader_persist() {
+  // Entries proposed during this turn of the event loop are written together.
+  co_await asio::post(executor_, asio::use_awaitable);
+  persist_scheduled_ = false;
+  if (role_ != Role::leader || handed_to_storage_ >= log_entries_.last_index()) co_return;
+  const auto term = term_;
+  // While a majority of followers answer, their synced copies commit the entries (Raft
+  // thesis 10.2.1) and the leader's own write needs no fsync on the way; it syncs later only
+  // if its vote turns out to be needed (advance_commit).
   const auto durability = followers_can_commit_alone() ? Durability::ordered : Durability::durable;
-  Batch batch{{Keyspace::raft_log, index_key(index), entry_json(Entry{term, log_entries_.at(index).command})}};
+  const auto up_to = log_entries_.last_index();
+  Batch batch;
+  for (auto index = handed_to_storage_ + 1; index <= up_to; ++index)
+    batch.push_back({Keyspace::raft_log, index_key(index), entry_json(log_entries_.at(index))});
+  handed_to_storage_ = up_to;
   co_await context_.store.commit(std::move(batch), durability);
-  if (log_entries_.term_at(index) != term) co_return;
-  written_ = std::max(written_, index);
-  if (durability == Durability::durable) persisted_ = std::max(persisted_, index);
+  if (log_entries_.term_at(up_to) != term) co_return;
+  written_ = std::max(written_, up_to);
+  if (durability == Durability::durable) persisted_ = std::max(persisted_, up_to);
   wake_waiters();
   advance_commit();
 }
@@ -643,7 +659,7 @@ asio::awaitable<Result> Raft::propose(std::string command) {
   const auto term = term_;
   const auto index = log_entries_.append(Entry{term, std::move(command)});
   proposed_here_.insert(index);
-  asio::co_spawn(executor_, leader_persist(index, term), log_failure("raft persist"));  // in parallel with replication
+  persist_new_entries_soon();  // in parallel with replication
   wake_replicators();
   const auto deadline = Clock::now() + 2 * context_.config.election_timeout_max + context_.config.rpc_timeout;
   co_await wait_applied(index, deadline);

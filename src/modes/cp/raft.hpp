@@ -89,7 +89,8 @@ class Raft {
   boost::asio::awaitable<void> append_and_wake(std::size_t peer, std::uint64_t term, PeerRequest request);
   boost::asio::awaitable<void> persist_term_and_vote();
   boost::asio::awaitable<void> persist_entries(std::uint64_t from, std::uint64_t old_last);
-  boost::asio::awaitable<void> leader_persist(std::uint64_t up_to, std::uint64_t term);
+  void persist_new_entries_soon();
+  boost::asio::awaitable<void> leader_persist();
   void advance_commit();
   // The commit index a majority allows if the leader's own copy counted up to `own`.
   std::uint64_t commit_with_own_copy_at(std::uint64_t own) const;
@@ -126,8 +127,10 @@ class Raft {
   Role role_ = Role::follower;
   std::optional<std::size_t> leader_;
   std::uint64_t commit_ = 0, applied_ = 0, persisted_ = 0;
-  std::uint64_t written_ = 0;  // leader: its log is written up to here, durable up to persisted_
-  bool applying_ = false, campaigning_ = false, syncing_written_ = false;
+  // Leader: its log is handed to storage up to handed_to_storage_, written up to written_,
+  // durable up to persisted_.
+  std::uint64_t handed_to_storage_ = 0, written_ = 0;
+  bool applying_ = false, campaigning_ = false, syncing_written_ = false, persist_scheduled_ = false;
   Clock::time_point election_deadline_{}, last_leader_contact_{};
   // Leader state.
   std::map<std::size_t, Progress> progress_;
