@@ -1,6 +1,6 @@
 // RocksdbStore: commits are durable and visible, concurrent commits share synced writes
-// (group commit), ordered commits skip the sync and keep their place, deletes remove, and a reopened store has
-// everything acknowledged.
+// (group commit), ordered commits skip the sync and keep their place, deletes remove, and
+// a reopened store has everything acknowledged.
 #include <filesystem>
 
 #include <boost/test/unit_test.hpp>
