@@ -37,6 +37,11 @@ std::optional<Entry> entry_from(const json::value& v) {
   if (!cmd || !cmd->is_string()) return std::nullopt;
   return Entry{number(v.as_object(), "term"), std::string(cmd->as_string())};
 }
+// The log entries from..to as storage writes.
+void add_entries(Batch& batch, const RaftLog& log, std::uint64_t from, std::uint64_t to) {
+  for (auto index = from; index <= to; ++index)
+    batch.push_back({Keyspace::raft_log, index_key(index), entry_json(log.at(index))});
+}
 std::optional<json::object> parse_object(const std::string& body) {
   boost::system::error_code ec;
   auto v = json::parse(body, ec);
@@ -404,8 +409,7 @@ asio::awaitable<void> Raft::persist_entries(std::uint64_t from, std::uint64_t ol
   Batch batch;
   for (auto index = log_entries_.last_index() + 1; index <= old_last; ++index)  // a truncated suffix
     batch.push_back({Keyspace::raft_log, index_key(index), std::nullopt});
-  for (auto index = from; index <= log_entries_.last_index(); ++index)
-    batch.push_back({Keyspace::raft_log, index_key(index), entry_json(log_entries_.at(index))});
+  add_entries(batch, log_entries_, from, log_entries_.last_index());
   co_await context_.store.commit(std::move(batch));
 }
 
@@ -427,8 +431,7 @@ asio::awaitable<void> Raft::leader_persist() {
   const auto durability = followers_can_commit_alone() ? Durability::ordered : Durability::durable;
   const auto up_to = log_entries_.last_index();
   Batch batch;
-  for (auto index = handed_to_storage_ + 1; index <= up_to; ++index)
-    batch.push_back({Keyspace::raft_log, index_key(index), entry_json(log_entries_.at(index))});
+  add_entries(batch, log_entries_, handed_to_storage_ + 1, up_to);
   handed_to_storage_ = up_to;
   co_await context_.store.commit(std::move(batch), durability);
   if (log_entries_.term_at(up_to) != term) co_return;
@@ -452,6 +455,10 @@ std::uint64_t Raft::commit_with_own_copy_at(std::uint64_t own) const {
   return commit_index_for(std::move(matches), term_, log_entries_, commit_);
 }
 
+bool Raft::own_vote_would_commit_more() const {
+  return written_ > persisted_ && commit_with_own_copy_at(written_) > commit_;
+}
+
 void Raft::advance_commit() {
   if (role_ != Role::leader) return;
   const auto commit = commit_with_own_copy_at(persisted_);
@@ -459,8 +466,7 @@ void Raft::advance_commit() {
     commit_ = commit;
     asio::co_spawn(executor_, apply_committed(), log_failure("raft apply"));
   }
-  // Would the leader's written but unsynced entries commit more with its vote? Then sync them.
-  if (written_ > persisted_ && !syncing_written_ && commit_with_own_copy_at(written_) > commit_) {
+  if (own_vote_would_commit_more() && !syncing_written_) {
     syncing_written_ = true;
     asio::co_spawn(executor_, sync_written_when_needed(term_), log_failure("raft sync"));
   }
@@ -472,8 +478,7 @@ asio::awaitable<void> Raft::sync_written_when_needed(std::uint64_t term) {
     asio::steady_timer grace(executor_, leader_sync_grace);
     co_await grace.async_wait(use_tuple);
   }
-  if (role_ == Role::leader && term_ == term && written_ > persisted_ && commit_with_own_copy_at(written_) > commit_)
-    co_await sync_written();
+  if (role_ == Role::leader && term_ == term && own_vote_would_commit_more()) co_await sync_written();
   syncing_written_ = false;
   advance_commit();
 }

@@ -94,6 +94,8 @@ class Raft {
   void advance_commit();
   // The commit index a majority allows if the leader's own copy counted up to `own`.
   std::uint64_t commit_with_own_copy_at(std::uint64_t own) const;
+  // Would the leader's written but unsynced entries commit more with its vote? Then it syncs them.
+  bool own_vote_would_commit_more() const;
   bool followers_can_commit_alone() const;
   boost::asio::awaitable<void> sync_written_when_needed(std::uint64_t term);
   boost::asio::awaitable<void> sync_written();
