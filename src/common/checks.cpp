@@ -6,6 +6,41 @@
 
 namespace sysdist {
 
+namespace {
+// Length of the valid UTF-8 sequence at text[i], 0 when it is not one.
+std::size_t utf8_length_at(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  const std::size_t length = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+  if (length == 0 || i + length > text.size()) return 0;
+  return is_valid_utf8(text.substr(i, length)) ? length : 0;
+}
+void append_hex(std::string& out, const char* prefix, unsigned value, int digits) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += prefix;
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += hex[(value >> shift) & 0xF];
+}
+}  // namespace
+
+std::string escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto length = utf8_length_at(text, i);
+    if (length == 0 || c < 0x20 || c == 0x7F) {
+      append_hex(out, "\\x", c, 2);
+      ++i;
+    } else if (length == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      append_hex(out, "\\u00", static_cast<unsigned char>(text[i + 1]), 2);  // C1 controls U+0080..U+009F
+      i += 2;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
 bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {

@@ -2,6 +2,7 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 
 namespace sysdist::limits {
 
@@ -10,8 +11,25 @@ using namespace std::chrono_literals;
 inline constexpr std::size_t max_key_bytes = 1024;
 inline constexpr std::size_t max_value_bytes = 1024 * 1024;
 inline constexpr std::size_t max_header_bytes = 8 * 1024;
-// A body carries a value plus a little JSON around it on peer routes.
+// A client's body: a value (PUT) plus a little room.
 inline constexpr std::size_t max_body_bytes = max_value_bytes + 4 * 1024;
+// Peer bodies are derived from the largest legal content after encoding, so that every
+// message a node builds fits what its peers accept, whatever the bytes inside:
+//  - JSON escapes one byte to at most 6 ("\u001f"): a JSON message with one key and one
+//    value (2PC propose, AP put and repair, AP read replies) stays under 6 x (key + value);
+//  - CP carries commands in a binary frame (key + value + expected value, no escaping);
+//  - messages that carry many records (AppendEntries, snapshot chunks, anti-entropy
+//    replies, hint handoffs, batches) take at least one, then as many as fit this budget.
+inline constexpr std::size_t json_escape_growth = 6;
+inline constexpr std::size_t message_envelope_bytes = 64 * 1024;
+inline constexpr std::size_t max_peer_body_bytes =
+    json_escape_growth * (max_key_bytes + max_value_bytes) + message_envelope_bytes;
+static_assert(max_peer_body_bytes >= max_key_bytes + 2 * max_value_bytes + message_envelope_bytes,
+              "a CP conditional write (key, value, expected value) fits one AppendEntries");
+// Terms, log indexes and AP clocks from peers stay below this, so adding to them never wraps.
+inline constexpr std::uint64_t max_protocol_number = std::uint64_t{1} << 62;
+// Transaction ids: bounded, printable, safe in a URL path segment and a log line.
+inline constexpr std::size_t max_txn_id_bytes = 64;
 // A request must arrive whole within this; also the idle keep-alive timeout.
 inline constexpr auto request_read_timeout = 15s;
 inline constexpr auto response_write_timeout = 15s;
@@ -20,7 +38,9 @@ inline constexpr std::size_t max_connections = 1024;
 inline constexpr std::size_t max_idle_peer_connections = 64;
 // Peer calls carried by one /peer/batch request; its reply may carry that many bodies.
 inline constexpr std::size_t max_batch_calls = 64;
-inline constexpr std::size_t max_batch_reply_bytes = max_batch_calls * (max_body_bytes + 32);
+inline constexpr std::size_t max_batch_reply_bytes = max_batch_calls * (max_peer_body_bytes + 32);
+// Entries in one AppendEntries, whatever their size.
+inline constexpr std::size_t max_append_entries = 256;
 // RocksDB's block cache per node (uncompressed blocks of stored data, shared by keyspaces).
 inline constexpr std::size_t storage_block_cache_bytes = 64 << 20;
 // Mutations merged into one synced RocksDB WriteBatch.

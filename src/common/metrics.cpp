@@ -19,6 +19,34 @@ void Metrics::observe_seconds(std::string_view name, std::string_view labels, do
 }
 
 namespace {
+// Every family's # HELP line (Prometheus convention); families are named in code only.
+std::string_view help_for(std::string_view family) {
+  static constexpr std::pair<std::string_view, std::string_view> help[] = {
+      {"sysdist_http_requests_total", "HTTP requests answered, by route, method and status"},
+      {"sysdist_http_request_seconds", "Time to answer an HTTP request, by route and method"},
+      {"sysdist_peer_calls_total", "Calls made to each peer, by outcome"},
+      {"sysdist_peer_batches_total", "Batches of peer calls sent as one /peer/batch request"},
+      {"sysdist_peer_batched_calls_total", "Peer calls that travelled inside a batch"},
+      {"sysdist_storage_batches_total", "Group-commit writes made by the storage thread"},
+      {"sysdist_storage_batched_commits_total", "Commits that shared those writes"},
+      {"sysdist_storage_mutations_total", "Keys written or deleted by those writes"},
+      {"sysdist_storage_fsync_seconds", "Time of each synced storage write"},
+      {"sysdist_2pc_transactions_total", "Two-phase-commit transactions coordinated here, by outcome"},
+      {"sysdist_ap_writes_total", "AP writes coordinated here, by outcome"},
+      {"sysdist_ap_read_repairs_total", "Stale replicas repaired after a read"},
+      {"sysdist_ap_anti_entropy_bytes_total", "Bytes received in anti-entropy exchanges"},
+      {"sysdist_ap_anti_entropy_keys_total", "Keys moved by anti-entropy, by direction"},
+      {"sysdist_ap_hints_dropped_total", "Hints dropped because a target refused them or held too many"},
+  };
+  for (auto& [name, text] : help)
+    if (name == family) return text;
+  return "sysdist metric";
+}
+
+void family_header(std::ostringstream& out, const std::string& family, const char* type) {
+  out << "# HELP " << family << ' ' << help_for(family) << "\n# TYPE " << family << ' ' << type << '\n';
+}
+
 std::string with_labels(const std::string& labels, const std::string& extra = {}) {
   std::string all = labels;
   if (!extra.empty()) all += (all.empty() ? "" : ",") + extra;
@@ -31,11 +59,11 @@ std::string Metrics::render() const {
   std::ostringstream out;
   std::string family;
   for (const auto& [key, value] : counters_) {
-    if (key.first != family) out << "# TYPE " << (family = key.first) << " counter\n";
+    if (key.first != family) family_header(out, family = key.first, "counter");
     out << key.first << with_labels(key.second) << ' ' << value << '\n';
   }
   for (const auto& [key, h] : histograms_) {
-    if (key.first != family) out << "# TYPE " << (family = key.first) << " histogram\n";
+    if (key.first != family) family_header(out, family = key.first, "histogram");
     for (std::size_t i = 0; i < bucket_bounds.size(); ++i) {
       std::ostringstream le;
       le << "le=\"" << bucket_bounds[i] << '"';

@@ -1,6 +1,7 @@
 // Metrics: counters and latency histograms, rendered in Prometheus text format for /metrics.
 // Thread-safe (the storage thread reports too); one instance per node, owned by Node.
-// Labels are passed pre-formatted, e.g. R"(route="/database/:key",status="201")".
+// Labels are passed pre-formatted, e.g. R"(route="/database/:key",status="201")", and come
+// from closed sets only (never raw input), so the number of series is bounded.
 #pragma once
 #include <array>
 #include <map>

@@ -7,6 +7,7 @@
 #include <boost/url.hpp>
 
 #include "common/checks.hpp"
+#include "common/limits.hpp"
 #include "common/net.hpp"
 #include "node/logging.hpp"
 
@@ -14,7 +15,29 @@ namespace sysdist {
 
 namespace {
 HttpResponse method_not_allowed(const std::string& method, std::string_view allowed) {
-  return error_response(405, "method_not_allowed", method + " is not allowed here; use " + std::string(allowed));
+  return error_response(405, "method_not_allowed", escaped(method) + " is not allowed here; use " + std::string(allowed));
+}
+// Metric labels come from closed sets: a method a client invents is "other", so /metrics
+// keeps its size whatever arrives.
+std::string_view method_label(std::string_view method) {
+  for (std::string_view known : {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"})
+    if (method == known) return known;
+  return "other";
+}
+HttpResponse unauthorized() {
+  return error_response(401, "unauthorized", "This route needs the cluster secret (X-Sys-Secret header)");
+}
+// The first path segment of an origin-form target, as sent (routing decodes it later).
+std::string_view first_segment(std::string_view target) {
+  if (target.starts_with('/')) target.remove_prefix(1);
+  return target.substr(0, target.find_first_of("/?"));
+}
+// Compares in time that depends on the lengths only, never on where the texts differ.
+bool constant_time_equal(std::string_view given, std::string_view secret) {
+  unsigned char differ = given.size() != secret.size();
+  for (std::size_t i = 0; i < given.size(); ++i)
+    differ |= static_cast<unsigned char>(given[i] ^ (i < secret.size() ? secret[i] : 0));
+  return differ == 0;
 }
 }  // namespace
 
@@ -26,15 +49,38 @@ asio::awaitable<HttpResponse> Router::handle(HttpRequest request) {
   try {
     response = co_await route(request, route_label);
   } catch (const std::exception& e) {
-    logger("http")->error("{} {} failed: {}", request.method, request.target, e.what());
+    logger("http")->error("{} {} failed: {}", escaped(request.method), escaped(request.target), e.what());
     response = error_response(500, "internal", e.what());
   }
   --in_flight_;
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  const auto labels = "route=\"" + route_label + "\",method=\"" + request.method + "\"";
-  metrics_.count("sysdist_http_requests_total", labels + ",status=\"" + std::to_string(response.status) + "\"");
-  metrics_.observe_seconds("sysdist_http_request_seconds", labels, took.count());
+  count(request, route_label, response, took.count());
   co_return response;
+}
+
+void Router::count(const HttpRequest& request, const std::string& route_label, const HttpResponse& response,
+                   double seconds) {
+  const auto labels = "route=\"" + route_label + "\",method=\"" + std::string(method_label(request.method)) + "\"";
+  metrics_.count("sysdist_http_requests_total", labels + ",status=\"" + std::to_string(response.status) + "\"");
+  metrics_.observe_seconds("sysdist_http_request_seconds", labels, seconds);
+}
+
+std::size_t Router::body_limit_for(std::string_view target) {
+  const auto first = first_segment(target);
+  const bool client = first == "database" || first == "health" || first == "metrics" || first == "admin";
+  return client ? limits::max_body_bytes : limits::max_peer_body_bytes;
+}
+
+bool Router::authorized(const HttpRequest& request) const {
+  return config_.secret.empty() || constant_time_equal(request.secret, config_.secret);
+}
+
+std::optional<HttpResponse> Router::refuse_before_body(const HttpRequest& head) {
+  const auto first = first_segment(head.target);
+  if (first == "database" || first == "health" || first == "metrics" || authorized(head)) return std::nullopt;
+  auto response = unauthorized();
+  count(head, first == "admin" ? "admin" : "peer", response, 0);
+  return response;
 }
 
 asio::awaitable<HttpResponse> Router::route(const HttpRequest& request, std::string& route_label) {
@@ -63,8 +109,7 @@ asio::awaitable<HttpResponse> Router::route(const HttpRequest& request, std::str
     co_return HttpResponse{200, metrics_.render(), "text/plain; version=0.0.4"};
   }
   // Everything below is admin or peer: the cluster secret guards it.
-  if (!config_.secret.empty() && request.secret != config_.secret)
-    co_return error_response(401, "unauthorized", "This route needs the cluster secret (X-Sys-Secret header)");
+  if (!authorized(request)) co_return unauthorized();
   if (first == "admin" && segments.size() == 2) {
     route_label = "/admin/" + segments[1];
     if (segments[1] != "dump" && segments[1] != "clean" && segments[1] != "status") {
@@ -111,7 +156,7 @@ asio::awaitable<HttpResponse> Router::database(const HttpRequest& request, const
 HttpResponse Router::admin(const std::string& action) {
   if (action == "dump") {
     auto body = boost::json::serialize(mode_.dump());
-    std::cout << body << std::endl;  // the original printed the store on the node's console
+    std::cout << escaped(body) << std::endl;  // the original printed the store on the node's console
     return {200, body};
   }
   if (action == "clean") {

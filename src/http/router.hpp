@@ -26,6 +26,12 @@ class Router {
 
   boost::asio::awaitable<HttpResponse> handle(HttpRequest request);
 
+  // Decided from the headers alone, before any body is read: the body limit of the route
+  // (clients: a value; peers: the largest peer message), and a refusal when the route
+  // needs the cluster secret and the request lacks it (answered and counted here).
+  static std::size_t body_limit_for(std::string_view target);
+  std::optional<HttpResponse> refuse_before_body(const HttpRequest& head);
+
   // From now on client writes and reads answer 503; requests already running finish.
   void start_shutdown() { shutting_down_ = true; }
   std::size_t in_flight() const { return in_flight_; }
@@ -37,6 +43,9 @@ class Router {
   boost::asio::awaitable<HttpResponse> database(const HttpRequest& request, const std::vector<std::string>& segments,
                                                 bool stale, std::optional<std::string> expected);
   HttpResponse admin(const std::string& action);
+  bool authorized(const HttpRequest& request) const;
+  void count(const HttpRequest& request, const std::string& route_label, const HttpResponse& response,
+             double seconds);
 
   Mode& mode_;
   const Config& config_;

@@ -48,9 +48,24 @@ class BeastServer final : public HttpServer {
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(limits::max_header_bytes);
-      parser.body_limit(limits::max_body_bytes);
+      parser.body_limit(limits::max_peer_body_bytes);  // the largest; lowered per route below
       stream.expires_after(limits::request_read_timeout);
       auto [read_ec, bytes] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+      if (!read_ec) {
+        // The route decides the body limit, and a missing secret is refused before any body is read.
+        const auto& head = parser.get();
+        HttpRequest view{std::string(head.method_string()), std::string(head.target()), "",
+                         std::string(head["X-Sys-Secret"])};
+        auto refusal = router_.refuse_before_body(view);
+        const auto limit = Router::body_limit_for(head.target());
+        if (!refusal && parser.content_length().value_or(0) > limit)
+          refusal = error_response(413, "too_large", "Body over the limit");
+        if (refusal) {
+          co_await send(stream, *refusal, false);
+          break;
+        }
+        parser.body_limit(limit);  // a chunked body is checked as it arrives
+      }
       // curl asks before sending bodies over 1 KiB and waits a second for the answer.
       if (!read_ec && parser.get()[http::field::expect] == "100-continue" && !parser.is_done()) {
         http::response<http::empty_body> go_on{http::status::continue_, 11};

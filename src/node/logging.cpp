@@ -4,6 +4,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "common/checks.hpp"
+
 namespace sysdist {
 
 namespace {
@@ -26,10 +28,10 @@ std::shared_ptr<spdlog::logger> logger(const std::string& component) {
 
 std::string preview(std::string_view text) {
   constexpr std::size_t max_bytes = 60;
-  if (text.size() <= max_bytes) return std::string(text);
+  if (text.size() <= max_bytes) return escaped(text);
   std::size_t cut = max_bytes;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
-  return std::string(text.substr(0, cut)) + "...(" + std::to_string(text.size()) + " bytes)";
+  return escaped(text.substr(0, cut)) + "...(" + std::to_string(text.size()) + " bytes)";
 }
 
 void LogFailure::operator()(std::exception_ptr failure) const {

@@ -16,7 +16,8 @@ namespace sysdist {
 void setup_logging(const std::string& level, const std::string& node_label);
 std::shared_ptr<spdlog::logger> logger(const std::string& component);
 
-// Keys and values as logs show them: at most 60 bytes, so a 1 MiB value stays one short line.
+// Keys and values as logs show them: at most 60 bytes, so a 1 MiB value stays one short line,
+// control characters escaped (common/checks.hpp escaped()).
 std::string preview(std::string_view text);
 
 struct LogFailure {

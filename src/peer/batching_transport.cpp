@@ -93,7 +93,7 @@ class BatchingTransport final : public Transport {
         auto& next = queue.waiting.front();
         const auto size = encoded_size(next->request);
         if (!next->gave_up && next->deadline > now) {
-          if (!batch.empty() && bytes + size > limits::max_body_bytes) break;
+          if (!batch.empty() && bytes + size > limits::max_peer_body_bytes) break;
           bytes += size;
           batch.push_back(std::move(next));
         }
@@ -150,6 +150,8 @@ asio::awaitable<PeerReply> serve_batch(std::shared_ptr<PeerHandler> handler, Pee
   if (request.method != "POST") co_return error_reply(405, "method_not_allowed", "Use POST for /peer/batch");
   auto requests = decode_requests(request.body);
   if (!requests) co_return error_reply(400, "bad_batch", "Malformed batch of peer calls");
+  // A ranged parallel group of no operations never completes: an empty batch is refused.
+  if (requests->empty()) co_return error_reply(400, "bad_batch", "An empty batch carries no peer call");
   for (const auto& r : *requests)
     if (r.target == batch_target) co_return error_reply(400, "bad_batch", "A batch cannot contain a batch");
 

@@ -92,7 +92,7 @@ class HttpTransport final : public Transport {
     if (write_ec) co_return PeerResult{write_ec, {}};
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(request.target == batch_target ? limits::max_batch_reply_bytes : limits::max_body_bytes);
+    parser.body_limit(request.target == batch_target ? limits::max_batch_reply_bytes : limits::max_peer_body_bytes);
     auto [read_ec, read] = co_await http::async_read(*stream, buffer, parser, use_tuple);
     if (read_ec) co_return PeerResult{read_ec, {}};
     auto response = parser.release();

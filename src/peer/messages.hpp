@@ -27,6 +27,25 @@ boost::system::result<Message> parse_message(std::string_view body,
   return boost::json::try_value_to<Message>(*json);
 }
 
+// A peer message that passed its checks, or why it did not (the message of the 400).
+template <class Message>
+struct Checked {
+  std::optional<Message> message;
+  std::string error;
+  Checked(Message m) : message(std::move(m)) {}
+  static Checked refuse(std::string why) {
+    Checked c;
+    c.error = std::move(why);
+    return c;
+  }
+  explicit operator bool() const { return message.has_value(); }
+  const Message& operator*() const { return *message; }
+  const Message* operator->() const { return &*message; }
+
+ private:
+  Checked() = default;
+};
+
 template <class Message>
 std::string to_body(const Message& message) {
   return boost::json::serialize(boost::json::value_from(message));

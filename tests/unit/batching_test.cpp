@@ -159,6 +159,7 @@ BOOST_AUTO_TEST_CASE(a_batch_cannot_nest_and_must_be_well_formed) {
   auto nested = encode_requests({{"POST", "/x", ""}, {"POST", std::string(batch_target), ""}});
   BOOST_TEST(test::run(io, handler({"POST", std::string(batch_target), nested})).status == 400u);
   BOOST_TEST(test::run(io, handler({"POST", std::string(batch_target), "garbage"})).status == 400u);
+  BOOST_TEST(test::run(io, handler({"POST", std::string(batch_target), ""}), std::chrono::seconds(2)).status == 400u);
   BOOST_TEST(test::run(io, handler({"GET", std::string(batch_target), ""})).status == 405u);
   BOOST_TEST(handled == 0u);  // nothing in a refused batch ran
   auto reply = test::run(io, handler({"POST", std::string(batch_target), encode_requests({{"GET", "/a", ""}})}));

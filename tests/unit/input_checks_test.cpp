@@ -4,6 +4,7 @@
 
 #include "common/checks.hpp"
 #include "common/limits.hpp"
+#include "node/logging.hpp"
 
 using namespace sysdist;
 
@@ -34,6 +35,15 @@ BOOST_AUTO_TEST_CASE(value_may_be_empty_and_up_to_one_mib) {
   BOOST_TEST(!check_value(std::string(limits::max_value_bytes, 'v')).has_value());
   BOOST_TEST(check_value(std::string(limits::max_value_bytes + 1, 'v'))->code == "value_too_long");
   BOOST_TEST(check_value("a\xFF")->code == "invalid_utf8");
+}
+
+BOOST_AUTO_TEST_CASE(console_text_shows_control_characters_escaped) {
+  BOOST_TEST(escaped("Rome") == "Rome");
+  BOOST_TEST(escaped("caf\xc3\xa9 \xf0\x9f\x98\x80") == "caf\xc3\xa9 \xf0\x9f\x98\x80");  // UTF-8 stays
+  BOOST_TEST(escaped("\x1b[2J\x07\n\x7f") == "\\x1b[2J\\x07\\x0a\\x7f");
+  BOOST_TEST(escaped("\xc2\x9b" "31m") == "\\u009b31m");  // C1 CSI
+  BOOST_TEST(escaped("\xff\xc3") == "\\xff\\xc3");      // not UTF-8
+  BOOST_TEST(preview(std::string(100, '\x1b')).find('\x1b') == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -96,6 +96,22 @@ BOOST_AUTO_TEST_CASE(while_followers_answer_the_leader_commits_without_syncing_i
   BOOST_TEST(c.stores[leader]->syncs() - syncs_before < 10u);  // one per write if it synced each
 }
 
+BOOST_AUTO_TEST_CASE(a_leader_that_steps_down_syncs_the_log_it_wrote_without_syncing) {
+  // A follower's entries are durable: cut off, the leader steps down (CheckQuorum, same
+  // term, so no term write syncs anything) and must sync first; a crash then loses nothing.
+  CpCluster c;
+  const auto leader = *c.leader();
+  test::settle(c.io, 100ms);
+  BOOST_TEST((c.put(leader, "city", "Rome").outcome == Outcome::applied));
+  const auto last = c.modes[leader]->raft().log().last_index();
+  c.network.isolate(leader);
+  test::settle(c.io, 800ms);
+  BOOST_TEST((c.modes[leader]->raft().role() != cp::Role::leader));
+  c.crash(leader);
+  c.restart(leader);
+  BOOST_TEST(c.modes[leader]->raft().log().last_index() >= last);
+}
+
 BOOST_AUTO_TEST_CASE(a_write_acknowledged_by_a_bare_majority_survives_the_leaders_crash) {
   // Two followers cut off: the leader's own copy is needed for the majority, so it must be
   // synced before the write is acknowledged. Then the leader crashes (losing whatever it had

@@ -199,4 +199,17 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_per_route_and_status) {
   BOOST_TEST(text.find("sysdist_http_request_seconds_bucket") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(invented_methods_add_no_metric_series) {
+  Fixture f;
+  f.send("BREW", "/database/k");
+  f.send("GET", "/metrics");  // so that /metrics itself is counted in both texts compared
+  const auto before = f.send("GET", "/metrics").body.size();
+  for (int i = 0; i < 200; ++i) f.send("X" + std::string(500, 'A') + std::to_string(i), "/database/k");
+  auto text = f.send("GET", "/metrics").body;
+  BOOST_TEST(text.size() < before + 200);  // the same series, only counts grew
+  BOOST_TEST(text.find("AAAA") == std::string::npos);
+  BOOST_TEST(text.find(R"(method="other",status="405"} 201)") != std::string::npos);
+  BOOST_TEST(text.find("# HELP sysdist_http_requests_total ") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,7 +5,10 @@
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/json.hpp>
 
+#include "common/limits.hpp"
 #include "common/net.hpp"
+#include "modes/cp/command.hpp"
+#include "peer/frames.hpp"
 #include "node/logging.hpp"
 #include "peer/fan_out.hpp"
 
@@ -23,30 +26,26 @@ std::string index_key(std::uint64_t index) {
   std::snprintf(text, sizeof text, "%020llu", static_cast<unsigned long long>(index));
   return text;
 }
-std::uint64_t number(const json::object& o, const char* name) {
-  auto* v = o.if_contains(name);
-  if (!v || !v->is_number()) return 0;
-  boost::system::error_code ec;
-  auto n = v->to_number<std::uint64_t>(ec);
-  return ec ? 0 : n;
-}
-std::string entry_json(const Entry& e) { return json::serialize(json::object{{"term", e.term}, {"cmd", e.command}}); }
-std::optional<Entry> entry_from(const json::value& v) {
-  if (!v.is_object()) return std::nullopt;
-  auto* cmd = v.as_object().if_contains("cmd");
-  if (!cmd || !cmd->is_string()) return std::nullopt;
-  return Entry{number(v.as_object(), "term"), std::string(cmd->as_string())};
+// A log entry as stored: "<term>\n<command>" (logs written before held JSON {"term","cmd"}).
+std::string stored_entry(const Entry& e) { return std::to_string(e.term) + "\n" + e.command; }
+std::optional<Entry> entry_from_storage(std::string_view text) {
+  if (text.starts_with('{')) {
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    auto* cmd = ec || !v.is_object() ? nullptr : v.as_object().if_contains("cmd");
+    auto* term = ec || !v.is_object() ? nullptr : v.as_object().if_contains("term");
+    if (!cmd || !cmd->is_string() || !term || !term->is_uint64()) return std::nullopt;
+    return Entry{term->as_uint64(), std::string(cmd->as_string())};
+  }
+  const auto newline = text.find('\n');
+  std::uint64_t term = 0;
+  if (newline == std::string_view::npos || !parse_number(text.substr(0, newline), term)) return std::nullopt;
+  return Entry{term, std::string(text.substr(newline + 1))};
 }
 // The log entries from..to as storage writes.
 void add_entries(Batch& batch, const RaftLog& log, std::uint64_t from, std::uint64_t to) {
   for (auto index = from; index <= to; ++index)
-    batch.push_back({Keyspace::raft_log, index_key(index), entry_json(log.at(index))});
-}
-std::optional<json::object> parse_object(const std::string& body) {
-  boost::system::error_code ec;
-  auto v = json::parse(body, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return v.as_object();
+    batch.push_back({Keyspace::raft_log, index_key(index), stored_entry(log.at(index))});
 }
 }  // namespace
 
@@ -78,9 +77,7 @@ void Raft::recover() {
   }
   store.for_each(Keyspace::raft_log, [&](std::string_view key, std::string_view text) {
     if (std::stoull(std::string(key)) <= log_entries_.snapshot_index()) return;  // compaction not finished
-    boost::system::error_code ec;
-    auto v = json::parse(text, ec);
-    if (auto entry = ec ? std::nullopt : entry_from(v)) log_entries_.append(std::move(*entry));
+    if (auto entry = entry_from_storage(text)) log_entries_.append(std::move(*entry));
   });
   persisted_ = log_entries_.last_index();
   commit_ = applied_;
@@ -158,20 +155,17 @@ asio::awaitable<void> Raft::campaign() {
 
 asio::awaitable<bool> Raft::poll(bool pre_vote, std::uint64_t term) {
   const auto& membership = context_.config.membership;
-  json::object ask{{"term", term},
-                   {"candidate", membership.self},
-                   {"last_index", log_entries_.last_index()},
-                   {"last_term", log_entries_.last_term()}};
-  PeerRequest request{"POST", pre_vote ? "/raft/prevote" : "/raft/vote", json::serialize(ask)};
+  const VoteRequest ask{term, membership.self, log_entries_.last_index(), log_entries_.last_term()};
+  PeerRequest request{"POST", pre_vote ? "/raft/prevote" : "/raft/vote", to_body(ask)};
   const auto majority = membership.size() / 2 + 1;
   std::size_t granted = 1;  // our own
   std::uint64_t higher_term = 0;
   auto enough = [&](const PeerResult& r) {
     if (!r.answered_ok()) return false;
-    auto reply = parse_object(r.reply.body);
+    auto reply = parse_vote_reply(r.reply.body);
     if (!reply) return false;
-    if (number(*reply, "term") > term_ && !pre_vote) higher_term = std::max(higher_term, number(*reply, "term"));
-    if (auto* g = reply->if_contains("granted"); g && g->is_bool() && g->as_bool()) ++granted;
+    if (reply->term > term_ && !pre_vote) higher_term = std::max(higher_term, reply->term);
+    if (reply->granted) ++granted;
     return granted >= majority || higher_term > 0;
   };
   DecisiveReply decisive = enough;
@@ -184,31 +178,28 @@ asio::awaitable<bool> Raft::poll(bool pre_vote, std::uint64_t term) {
   co_return granted >= majority;
 }
 
-asio::awaitable<json::object> Raft::on_pre_vote(const json::object& request) {
-  const auto term = number(request, "term");
-  const bool granted =
-      term > term_ && !heard_from_leader_recently() &&
-      candidate_log_is_up_to_date(number(request, "last_term"), number(request, "last_index"), log_entries_);
-  co_return json::object{{"term", term_}, {"granted", granted}};
+asio::awaitable<VoteReply> Raft::on_pre_vote(const VoteRequest& request) {
+  const bool granted = request.term > term_ && !heard_from_leader_recently() &&
+                       candidate_log_is_up_to_date(request.last_term, request.last_index, log_entries_);
+  co_return VoteReply{term_, granted};
 }
 
-asio::awaitable<json::object> Raft::on_vote(const json::object& request) {
-  const auto term = number(request, "term");
-  const auto candidate = number(request, "candidate");
+asio::awaitable<VoteReply> Raft::on_vote(const VoteRequest& request) {
+  const auto term = request.term;
+  const auto candidate = request.candidate;
   // A node that hears from a live leader ignores candidates: a returning node cannot depose it.
-  if (term < term_ || heard_from_leader_recently()) co_return json::object{{"term", term_}, {"granted", false}};
+  if (term < term_ || heard_from_leader_recently()) co_return VoteReply{term_, false};
   if (term > term_) co_await become_follower(term, std::nullopt);
-  if (term_ != term) co_return json::object{{"term", term_}, {"granted", false}};
-  const bool granted =
-      (!voted_for_ || *voted_for_ == candidate) &&
-      candidate_log_is_up_to_date(number(request, "last_term"), number(request, "last_index"), log_entries_);
+  if (term_ != term) co_return VoteReply{term_, false};
+  const bool granted = (!voted_for_ || *voted_for_ == candidate) &&
+                       candidate_log_is_up_to_date(request.last_term, request.last_index, log_entries_);
   if (granted) {
     voted_for_ = candidate;
     reset_election_deadline();
     co_await persist_term_and_vote();  // the vote is durable before it is given
     log_->info("term {}: voted for node {}", term, candidate + 1);
   }
-  co_return json::object{{"term", term_}, {"granted", granted && term_ == term}};
+  co_return VoteReply{term_, granted && term_ == term};
 }
 
 asio::awaitable<void> Raft::become_follower(std::uint64_t term, std::optional<std::size_t> leader) {
@@ -243,7 +234,7 @@ void Raft::become_leader() {
     last_ack_[peer] = Clock::now();
   }
   // An entry of the new term lets earlier entries commit (5.4.2) and anchors ReadIndex.
-  log_entries_.append(Entry{term_, R"({"op":"noop"})"});
+  log_entries_.append(Entry{term_, encode(Command{})});
   persist_new_entries_soon();
   // Each replicator ends by itself when this node stops leading this term.
   for (auto peer : membership.others())
@@ -268,8 +259,8 @@ asio::awaitable<void> Raft::replicate(std::size_t peer, std::uint64_t term) {
       }
       // Pipelining: while the follower keeps matching, several AppendEntries are in flight
       // (Progress bounds how many); each answer wakes this loop to send the next.
-      auto request = next_append(progress, term);
-      asio::co_spawn(executor_, append_and_wake(peer, term, std::move(request)), log_failure("raft append"));
+      auto append = next_append(progress, term);
+      asio::co_spawn(executor_, append_and_wake(peer, term, std::move(append)), log_failure("raft append"));
       continue;
     }
     // Sleep until a new entry or an answer arrives, or the next heartbeat is due (a heartbeat
@@ -283,84 +274,75 @@ asio::awaitable<void> Raft::replicate(std::size_t peer, std::uint64_t term) {
   }
 }
 
-asio::awaitable<void> Raft::append_and_wake(std::size_t peer, std::uint64_t term, PeerRequest request) {
-  co_await await_append(peer, term, std::move(request));
+asio::awaitable<void> Raft::append_and_wake(std::size_t peer, std::uint64_t term, Append append) {
+  co_await await_append(peer, term, std::move(append));
   wake_replicators();
 }
 
-asio::awaitable<std::optional<json::object>> Raft::call_follower(std::size_t peer, std::uint64_t term,
-                                                                 PeerRequest request,
-                                                                 std::chrono::milliseconds timeout) {
+asio::awaitable<std::optional<AppendReply>> Raft::call_follower(std::size_t peer, std::uint64_t term,
+                                                                PeerRequest request, std::uint64_t last_sent,
+                                                                std::chrono::milliseconds timeout) {
   auto result = co_await context_.transport.call(peer, std::move(request), timeout);
   if (role_ != Role::leader || term_ != term) co_return std::nullopt;  // things changed while we waited
-  auto reply = result.answered_ok() ? parse_object(result.reply.body) : std::nullopt;
+  auto reply = result.answered_ok() ? parse_append_reply(result.reply.body) : std::nullopt;
+  if (reply && reply->success && reply->match > last_sent) reply.reset();  // it cannot hold what we did not send
   if (!reply) {
     if (auto it = progress_.find(peer); it != progress_.end()) it->second.failed();
     co_return std::nullopt;
   }
-  if (number(*reply, "term") > term_) {
-    co_await become_follower(number(*reply, "term"), std::nullopt);
+  if (reply->term > term_) {
+    co_await become_follower(reply->term, std::nullopt);
     co_return std::nullopt;
   }
   last_ack_[peer] = Clock::now();
   co_return reply;
 }
 
-PeerRequest Raft::next_append(Progress& progress, std::uint64_t term) {
+Raft::Append Raft::next_append(Progress& progress, std::uint64_t term) {
   const auto prev_index = progress.next() - 1;
-  const auto prev_term = log_entries_.term_at(prev_index).value_or(0);
-  constexpr std::size_t max_batch = 256;
-  auto entries = log_entries_.slice(prev_index + 1, max_batch);
-  json::array list;
-  for (auto& e : entries) list.push_back(json::object{{"term", e.term}, {"cmd", e.command}});
-  json::object body{{"term", term},
-                    {"leader", context_.config.membership.self},
-                    {"prev_index", prev_index},
-                    {"prev_term", prev_term},
-                    {"entries", std::move(list)},
-                    {"commit", commit_}};
-  progress.sent(prev_index + entries.size());
-  return PeerRequest{"POST", "/raft/append", json::serialize(body)};
+  const AppendHeader header{term, context_.config.membership.self, prev_index,
+                            log_entries_.term_at(prev_index).value_or(0), commit_};
+  std::size_t count = 0;
+  auto body = append_body(header, log_entries_, prev_index + 1, count, limits::max_peer_body_bytes);
+  progress.sent(prev_index + count);
+  return Append{PeerRequest{"POST", "/raft/append", std::move(body)}, prev_index + count};
 }
 
 asio::awaitable<bool> Raft::send_append(std::size_t peer, std::uint64_t term) {
   auto it = progress_.find(peer);
   if (it == progress_.end() || it->second.next() <= log_entries_.snapshot_index()) co_return false;
-  co_return co_await await_append(peer, term, next_append(it->second, term));
+  auto append = next_append(it->second, term);
+  co_return co_await await_append(peer, term, std::move(append));
 }
 
-asio::awaitable<bool> Raft::await_append(std::size_t peer, std::uint64_t term, PeerRequest request) {
-  auto reply = co_await call_follower(peer, term, std::move(request), context_.config.rpc_timeout);
+asio::awaitable<bool> Raft::await_append(std::size_t peer, std::uint64_t term, Append append) {
+  auto reply =
+      co_await call_follower(peer, term, std::move(append.request), append.last, context_.config.rpc_timeout);
   auto it = progress_.find(peer);
   if (!reply || it == progress_.end()) co_return false;
-  auto* success = reply->if_contains("success");
-  if (success && success->is_bool() && success->as_bool()) {
-    it->second.acknowledged(number(*reply, "match"));
+  if (reply->success) {
+    it->second.acknowledged(reply->match);
     advance_commit();
   } else {
-    it->second.rejected(Conflict{number(*reply, "conflict_term"), number(*reply, "conflict_index")}, log_entries_);
+    it->second.rejected(Conflict{reply->conflict_term, reply->conflict_index}, log_entries_);
   }
   co_return true;
 }
 
-asio::awaitable<json::object> Raft::on_append(const json::object& request) {
-  const auto term = number(request, "term");
+asio::awaitable<AppendReply> Raft::on_append(const AppendRequest& request) {
+  const auto term = request.header.term;
   auto refuse = [this](std::uint64_t conflict_term = 0, std::uint64_t conflict_index = 0) {
-    return json::object{
-        {"term", term_}, {"success", false}, {"conflict_term", conflict_term}, {"conflict_index", conflict_index}};
+    return AppendReply{term_, false, 0, conflict_term, conflict_index};
   };
   if (term < term_) co_return refuse();
-  const auto leader = static_cast<std::size_t>(number(request, "leader"));
+  const auto leader = static_cast<std::size_t>(request.header.leader);
   if (term > term_ || role_ != Role::follower || leader_ != leader) co_await become_follower(term, leader);
   if (term_ != term) co_return refuse();
   last_leader_contact_ = Clock::now();
   reset_election_deadline();
 
-  std::vector<Entry> entries;
-  if (auto* list = request.if_contains("entries"); list && list->is_array())
-    for (auto& v : list->as_array())
-      if (auto e = entry_from(v)) entries.push_back(std::move(*e));
-  const auto prev_index = number(request, "prev_index");
+  const auto& entries = request.entries;
+  const auto prev_index = request.header.prev_index;
   if (prev_index > log_entries_.last_index()) {
     // Pipelined appends travel on several connections and may overtake each other: give
     // the one just before this a moment to arrive instead of sending the leader back.
@@ -369,10 +351,10 @@ asio::awaitable<json::object> Raft::on_append(const json::object& request) {
     if (term_ != term) co_return refuse();
   }
   const auto old_last = log_entries_.last_index();
-  auto accepted = log_entries_.accept(prev_index, number(request, "prev_term"), entries);
+  auto accepted = log_entries_.accept(prev_index, request.header.prev_term, entries);
   if (!accepted.ok) co_return refuse(accepted.conflict.term, accepted.conflict.index);
   if (accepted.first_new <= log_entries_.last_index()) wake_waiters();  // an overtaking append may go on
-  const auto last_new = prev_index + entries.size();
+  const auto last_new = request.last();
   if (accepted.first_new <= log_entries_.last_index() || old_last > log_entries_.last_index()) {
     persisted_ = std::min(persisted_, accepted.first_new - 1);  // a truncated suffix is not ours any more
     co_await persist_entries(accepted.first_new, old_last);     // durable before we acknowledge
@@ -391,12 +373,12 @@ asio::awaitable<json::object> Raft::on_append(const json::object& request) {
     persisted_ = std::min(last_new, log_entries_.last_index());
     wake_waiters();
   }
-  const auto leader_commit = number(request, "commit");
+  const auto leader_commit = request.header.commit;
   if (leader_commit > commit_) {
     commit_ = std::max(commit_, std::min(leader_commit, last_new));
     asio::co_spawn(executor_, apply_committed(), log_failure("raft apply"));
   }
-  co_return json::object{{"term", term_}, {"success", true}, {"match", last_new}};
+  co_return AppendReply{term_, true, last_new};
 }
 
 asio::awaitable<void> Raft::persist_term_and_vote() {
@@ -505,29 +487,17 @@ asio::awaitable<void> Raft::apply_committed() {
       return it != written.end() ? it->second : context_.store.get(Keyspace::data, key);
     };
     for (auto index = std::max(applied_, log_entries_.snapshot_index()) + 1; index <= to; ++index) {
-      auto command = parse_object(log_entries_.at(index).command);
-      if (!command) continue;
-      auto* op = command->if_contains("op");
-      auto* key_json = command->if_contains("key");
-      if (!op || !op->is_string() || !key_json || !key_json->is_string()) continue;
-      const std::string key(key_json->as_string());
-      auto* val = command->if_contains("val");
-      std::optional<std::string> value =
-          val && val->is_string() ? std::optional(std::string(val->as_string())) : std::nullopt;
-      if (op->as_string() == "cas") {  // applies only if the value is still the expected one
-        auto* expect = command->if_contains("expect");
-        const bool holds = expect && expect->is_string() && current(key) == std::string(expect->as_string());
-        if (!holds) {
-          if (proposed_here_.contains(index)) failed_conditions_.insert(index);
-          continue;
-        }
-      } else if (op->as_string() == "del") {
-        value.reset();
-      } else if (op->as_string() != "put") {
-        continue;  // noop
+      auto command = decode_command(log_entries_.at(index).command);  // checked on arrival
+      if (!command || command->op == Command::Op::noop) continue;
+      const auto& key = command->key;
+      std::optional<std::string> value;
+      if (command->op != Command::Op::del) value = std::move(command->value);
+      if (command->op == Command::Op::cas && current(key) != command->expected) {
+        if (proposed_here_.contains(index)) failed_conditions_.insert(index);  // applies only over the expected value
+        continue;
       }
       written[key] = value;
-      batch.push_back({Keyspace::data, key, value});
+      batch.push_back({Keyspace::data, key, std::move(value)});
     }
     batch.push_back({Keyspace::meta, "raft/applied", std::to_string(to)});
     // No fsync of its own: the entries are durable in the log, and a crash that loses this
@@ -560,57 +530,46 @@ asio::awaitable<void> Raft::compact_if_due() {
 
 asio::awaitable<bool> Raft::send_snapshot(std::size_t peer, std::uint64_t term) {
   // Read the state and its index together, with no suspension in between.
-  const auto index = applied_;
-  const auto last_term = log_entries_.term_at(index).value_or(0);
-  std::vector<std::pair<std::string, std::string>> pairs;
+  SnapshotHeader header{term, context_.config.membership.self, applied_, log_entries_.term_at(applied_).value_or(0)};
+  Pairs pairs;
   context_.store.for_each(Keyspace::data, [&](std::string_view k, std::string_view v) { pairs.emplace_back(k, v); });
   log_->info("term {}: node {} is behind the log's start, sending a snapshot at index {} ({} keys)", term, peer + 1,
-             index, pairs.size());
-  constexpr std::size_t chunk = 1000;
-  for (std::size_t offset = 0; offset == 0 || offset < pairs.size(); offset += chunk) {
-    json::array part;
-    for (auto i = offset; i < std::min(pairs.size(), offset + chunk); ++i)
-      part.push_back(json::array{json::string(pairs[i].first), json::string(pairs[i].second)});
-    json::object body{{"term", term},
-                      {"leader", context_.config.membership.self},
-                      {"index", index},
-                      {"last_term", last_term},
-                      {"offset", offset},
-                      {"done", offset + chunk >= pairs.size()},
-                      {"pairs", std::move(part)}};
-    PeerRequest request{"POST", "/raft/snapshot", json::serialize(body)};
-    auto reply = co_await call_follower(peer, term, std::move(request), 4 * context_.config.rpc_timeout);
+             header.index, pairs.size());
+  for (;;) {  // chunks of as many pairs as fit one message, at least one each
+    std::size_t count = 0;
+    auto body = snapshot_body(header, pairs, count, limits::max_peer_body_bytes);
+    const bool last = header.offset + count >= pairs.size();
+    PeerRequest request{"POST", "/raft/snapshot", std::move(body)};
+    auto reply =
+        co_await call_follower(peer, term, std::move(request), header.index, 4 * context_.config.rpc_timeout);
     auto it = progress_.find(peer);
-    if (!reply || it == progress_.end()) co_return false;
-    if (offset + chunk >= pairs.size()) {
-      it->second.sent(index);
-      it->second.acknowledged(number(*reply, "match"));
+    if (!reply || !reply->success || it == progress_.end()) co_return false;
+    if (last) {
+      it->second.sent(header.index);
+      it->second.acknowledged(reply->match);
+      co_return true;
     }
+    header.offset += count;
   }
-  co_return true;
 }
 
-asio::awaitable<json::object> Raft::on_snapshot(const json::object& request) {
-  const auto term = number(request, "term");
-  if (term < term_) co_return json::object{{"term", term_}, {"success", false}};
-  const auto leader = static_cast<std::size_t>(number(request, "leader"));
+asio::awaitable<AppendReply> Raft::on_snapshot(const SnapshotChunk& chunk) {
+  const auto& h = chunk.header;
+  const auto term = h.term;
+  if (term < term_) co_return AppendReply{term_, false};
+  const auto leader = static_cast<std::size_t>(h.leader);
   if (term > term_ || role_ != Role::follower || leader_ != leader) co_await become_follower(term, leader);
-  if (term_ != term) co_return json::object{{"term", term_}, {"success", false}};
+  if (term_ != term) co_return AppendReply{term_, false};
   last_leader_contact_ = Clock::now();
   reset_election_deadline();
-  const auto index = number(request, "index");
-  if (number(request, "offset") == 0 || staged_index_ != index) {
+  if (h.offset == 0 || staged_index_ != h.index) {
     staged_.clear();
-    staged_index_ = index;
+    staged_index_ = h.index;
   }
-  if (auto* pairs = request.if_contains("pairs"); pairs && pairs->is_array())
-    for (auto& pair : pairs->as_array())
-      if (pair.is_array() && pair.as_array().size() == 2 && pair.as_array()[0].is_string() &&
-          pair.as_array()[1].is_string())
-        staged_.emplace_back(std::string(pair.as_array()[0].as_string()), std::string(pair.as_array()[1].as_string()));
-  auto* done = request.if_contains("done");
-  if (!done || !done->is_bool() || !done->as_bool()) co_return json::object{{"term", term_}, {"success", true}};
-  if (index <= applied_) co_return json::object{{"term", term_}, {"success", true}, {"match", applied_}};
+  if (h.offset != staged_.size()) co_return AppendReply{term_, false};  // a chunk missed: start again
+  staged_.insert(staged_.end(), chunk.pairs.begin(), chunk.pairs.end());
+  if (!h.done) co_return AppendReply{term_, true};
+  if (h.index <= applied_) co_return AppendReply{term_, true, h.index};  // it holds that much already
   // Replace the whole state with the snapshot and start the log after it.
   Batch batch;
   context_.store.for_each(Keyspace::data, [&](std::string_view k, std::string_view) {
@@ -620,20 +579,19 @@ asio::awaitable<json::object> Raft::on_snapshot(const json::object& request) {
     batch.push_back({Keyspace::raft_log, std::string(k), std::nullopt});
   });
   for (auto& [k, v] : staged_) batch.push_back({Keyspace::data, k, v});
-  const auto last_term = number(request, "last_term");
-  batch.push_back({Keyspace::meta, "raft/applied", std::to_string(index)});
-  batch.push_back({Keyspace::meta, "raft/snapshot_index", std::to_string(index)});
-  batch.push_back({Keyspace::meta, "raft/snapshot_term", std::to_string(last_term)});
+  batch.push_back({Keyspace::meta, "raft/applied", std::to_string(h.index)});
+  batch.push_back({Keyspace::meta, "raft/snapshot_index", std::to_string(h.index)});
+  batch.push_back({Keyspace::meta, "raft/snapshot_term", std::to_string(h.last_term)});
   const auto keys = staged_.size();
   staged_.clear();
   co_await context_.store.commit(std::move(batch));
   // Only now, with the state durable, do reads and the log move past the snapshot.
-  log_entries_.reset(index, last_term);
-  commit_ = std::max(commit_, index);
-  applied_ = persisted_ = index;
-  log_->info("term {}: installed a snapshot at index {} ({} keys) from node {}", term_, index, keys, leader + 1);
+  log_entries_.reset(h.index, h.last_term);
+  commit_ = std::max(commit_, h.index);
+  applied_ = persisted_ = h.index;
+  log_->info("term {}: installed a snapshot at index {} ({} keys) from node {}", term_, h.index, keys, leader + 1);
   wake_waiters();
-  co_return json::object{{"term", term_}, {"success", true}, {"match", index}};
+  co_return AppendReply{term_, true, h.index};
 }
 
 void Raft::wake_replicators() {
@@ -687,9 +645,9 @@ asio::awaitable<std::optional<std::uint64_t>> Raft::read_index() {
     if (!leader_) co_return std::nullopt;
     PeerRequest request{"POST", "/raft/read_index", "{}"};
     auto result = co_await context_.transport.call(*leader_, std::move(request), context_.config.rpc_timeout);
-    auto reply = result.answered_ok() ? parse_object(result.reply.body) : std::nullopt;
-    if (!reply || !reply->contains("index")) co_return std::nullopt;
-    co_return number(*reply, "index");
+    auto reply = result.answered_ok() ? parse_read_index_reply(result.reply.body) : std::nullopt;
+    if (!reply) co_return std::nullopt;
+    co_return reply->index;
   }
   co_return co_await on_read_index();
 }

@@ -27,6 +27,7 @@
 #include <boost/json/object.hpp>
 #include <spdlog/logger.h>
 
+#include "modes/cp/messages.hpp"
 #include "modes/cp/progress.hpp"
 #include "modes/cp/raft_log.hpp"
 #include "node/mode.hpp"
@@ -52,11 +53,12 @@ class Raft {
   boost::asio::awaitable<bool> wait_applied(std::uint64_t index, std::chrono::steady_clock::time_point deadline);
 
   // Peer RPCs.
-  boost::asio::awaitable<boost::json::object> on_pre_vote(const boost::json::object& request);
-  boost::asio::awaitable<boost::json::object> on_vote(const boost::json::object& request);
-  boost::asio::awaitable<boost::json::object> on_append(const boost::json::object& request);
+  // Peer RPCs, on messages already checked (messages.hpp).
+  boost::asio::awaitable<VoteReply> on_pre_vote(const VoteRequest& request);
+  boost::asio::awaitable<VoteReply> on_vote(const VoteRequest& request);
+  boost::asio::awaitable<AppendReply> on_append(const AppendRequest& request);
   boost::asio::awaitable<std::optional<std::uint64_t>> on_read_index();
-  boost::asio::awaitable<boost::json::object> on_snapshot(const boost::json::object& request);
+  boost::asio::awaitable<AppendReply> on_snapshot(const SnapshotChunk& chunk);
 
   Role role() const { return role_; }
   std::optional<std::size_t> leader() const { return leader_; }
@@ -78,15 +80,21 @@ class Raft {
   // One leader->follower RPC and what every answer needs: nullopt when leadership changed
   // meanwhile, the follower did not answer (its progress backs off) or it knows a higher
   // term (we step down); otherwise the reply, with the follower marked in touch.
-  boost::asio::awaitable<std::optional<boost::json::object>> call_follower(std::size_t peer, std::uint64_t term,
-                                                                           PeerRequest request,
-                                                                           std::chrono::milliseconds timeout);
-  // AppendEntries: next_append() builds the next one for a follower and counts it in flight;
-  // await_append() sends it and records the answer; send_append() does both.
-  PeerRequest next_append(Progress& progress, std::uint64_t term);
-  boost::asio::awaitable<bool> await_append(std::size_t peer, std::uint64_t term, PeerRequest request);
+  // A reply claiming a match beyond `last_sent` is malformed (treated as no answer).
+  boost::asio::awaitable<std::optional<AppendReply>> call_follower(std::size_t peer, std::uint64_t term,
+                                                                  PeerRequest request, std::uint64_t last_sent,
+                                                                  std::chrono::milliseconds timeout);
+  // AppendEntries: next_append() builds the next one for a follower (entries up to the peer
+  // body budget) and counts it in flight; await_append() sends it and records the answer;
+  // send_append() does both.
+  struct Append {
+    PeerRequest request;
+    std::uint64_t last = 0;  // the last index it carries
+  };
+  Append next_append(Progress& progress, std::uint64_t term);
+  boost::asio::awaitable<bool> await_append(std::size_t peer, std::uint64_t term, Append append);
   boost::asio::awaitable<bool> send_append(std::size_t peer, std::uint64_t term);
-  boost::asio::awaitable<void> append_and_wake(std::size_t peer, std::uint64_t term, PeerRequest request);
+  boost::asio::awaitable<void> append_and_wake(std::size_t peer, std::uint64_t term, Append append);
   boost::asio::awaitable<void> persist_term_and_vote();
   boost::asio::awaitable<void> persist_entries(std::uint64_t from, std::uint64_t old_last);
   void persist_new_entries_soon();
@@ -145,7 +153,7 @@ class Raft {
   bool confirming_reads_ = false;
   // A snapshot being received: its last index and the key/value pairs so far.
   std::uint64_t staged_index_ = 0;
-  std::vector<std::pair<std::string, std::string>> staged_;
+  Pairs staged_;
 };
 
 }  // namespace sysdist::cp
