@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/limits.hpp"
 #include "common/net.hpp"
+#include "peer/messages.hpp"
 #include "node/logging.hpp"
 
 namespace sysdist {
@@ -69,6 +71,8 @@ asio::awaitable<PeerResult> MemoryNetwork::deliver(std::size_t from, std::size_t
   const auto target_life = lives_[to];
   auto handler = handlers_[to];
   if (!handler) co_return PeerResult{asio::error::connection_refused, {}};
+  if (request.body.size() > limits::max_peer_body_bytes)  // as a real node's server answers
+    co_return PeerResult{{}, error_reply(413, "too_large", "Body over the limit")};
   auto delivery = std::make_shared<Delivery>(executor_);
   delivery->done.expires_after(timeout);
   if (reachable(from, to)) {
