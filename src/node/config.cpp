@@ -25,6 +25,7 @@ const std::map<std::string, std::string> environment_names = {
     {"SYSDIST_SLOW_STORAGE_MS", "slow-storage-ms"},
     {"SYSDIST_ANTI_ENTROPY_MS", "anti-entropy-ms"},
     {"SYSDIST_TOMBSTONE_GRACE_MS", "tombstone-grace-ms"},
+    {"SYSDIST_MAX_CLOCK_DRIFT_MS", "max-clock-drift-ms"},
     {"SYSDIST_ELECTION_TIMEOUT_MS_MIN", "election-timeout-ms-min"},
     {"SYSDIST_ELECTION_TIMEOUT_MS_MAX", "election-timeout-ms-max"},
     {"SYSDIST_HEARTBEAT_MS", "heartbeat-ms"},
@@ -55,7 +56,7 @@ ParsedConfig fail(const std::string& message) { return {std::nullopt, 2, "sysdis
 ParsedConfig parse_config(int argc, const char* const* argv) {
   Config c;
   std::string peers;
-  long rpc_ms = 0, in_doubt_ms = 0, slow_ms = 0, anti_entropy_ms = 0, grace_ms = 0, election_min_ms = 0,
+  long rpc_ms = 0, in_doubt_ms = 0, slow_ms = 0, anti_entropy_ms = 0, grace_ms = 0, drift_ms = 0, election_min_ms = 0,
        election_max_ms = 0, heartbeat_ms = 0;
   po::options_description options("Usage: sysdist PORT [options]   (port 300x is node x on 127.0.0.x)\nOptions", 120);
   // clang-format off
@@ -73,6 +74,7 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
     ("slow-storage-ms", po::value(&slow_ms)->default_value(0), "demo knob: added latency of every disk write  [env SYSDIST_SLOW_STORAGE_MS]")
     ("anti-entropy-ms", po::value(&anti_entropy_ms)->default_value(2000), "AP: how often a node syncs with the next peer (Merkle trees) and hands off hints  [env SYSDIST_ANTI_ENTROPY_MS]")
     ("tombstone-grace-ms", po::value(&grace_ms)->default_value(60000), "AP: deletes are kept this long (and until every replica has them) before they are collected  [env SYSDIST_TOMBSTONE_GRACE_MS]")
+    ("max-clock-drift-ms", po::value(&drift_ms)->default_value(60000), "AP: a version from a peer may be at most this far ahead of this node's clock (400 otherwise)  [env SYSDIST_MAX_CLOCK_DRIFT_MS]")
     ("election-timeout-ms-min", po::value(&election_min_ms)->default_value(300), "CP: shortest randomized election timeout  [env SYSDIST_ELECTION_TIMEOUT_MS_MIN]")
     ("election-timeout-ms-max", po::value(&election_max_ms)->default_value(600), "CP: longest randomized election timeout  [env SYSDIST_ELECTION_TIMEOUT_MS_MAX]")
     ("heartbeat-ms", po::value(&heartbeat_ms)->default_value(60), "CP: leader heartbeat period  [env SYSDIST_HEARTBEAT_MS]")
@@ -109,7 +111,7 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
   if (c.mode == "AC") c.mode = "CA";
   if (c.mode != "CA" && c.mode != "AP" && c.mode != "CP")
     return fail("unknown mode '" + c.mode + "': use CA, AP or CP");
-  if (rpc_ms <= 0 || in_doubt_ms <= 0 || slow_ms < 0 || anti_entropy_ms <= 0 || grace_ms <= 0)
+  if (rpc_ms <= 0 || in_doubt_ms <= 0 || slow_ms < 0 || anti_entropy_ms <= 0 || grace_ms <= 0 || drift_ms <= 0)
     return fail("timeouts and intervals must be positive");
   c.anti_entropy_interval = std::chrono::milliseconds(anti_entropy_ms);
   if (heartbeat_ms <= 0 || election_min_ms <= heartbeat_ms || election_max_ms < election_min_ms)
@@ -121,6 +123,7 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
   if (c.appends_in_flight < 1 || c.appends_in_flight > 64) return fail("--appends-in-flight must be 1 to 64");
   if (c.peer_calls_in_flight > 64) return fail("--peer-calls-in-flight must be 0 to 64");
   c.tombstone_grace = std::chrono::milliseconds(grace_ms);
+  c.max_clock_drift = std::chrono::milliseconds(drift_ms);
   c.rpc_timeout = std::chrono::milliseconds(rpc_ms);
   c.in_doubt_timeout = std::chrono::milliseconds(in_doubt_ms);
   c.slow_storage = std::chrono::milliseconds(slow_ms);

@@ -4,6 +4,7 @@
 
 #include "common/limits.hpp"
 #include "common/net.hpp"
+#include "peer/batch_format.hpp"
 #include "peer/messages.hpp"
 #include "node/logging.hpp"
 
@@ -23,6 +24,8 @@ class MemoryTransport final : public Transport {
   std::size_t self_;
   unsigned life_;  // a transport of a crashed life never sends again, even after a restart
 };
+
+boost::system::error_code http_body_limit() { return boost::asio::error::message_size; }
 
 // Where a delivered call leaves its reply; the timer doubles as the "reply arrived" event.
 struct Delivery {
@@ -73,6 +76,7 @@ asio::awaitable<PeerResult> MemoryNetwork::deliver(std::size_t from, std::size_t
   if (!handler) co_return PeerResult{asio::error::connection_refused, {}};
   if (request.body.size() > limits::max_peer_body_bytes)  // as a real node's server answers
     co_return PeerResult{{}, error_reply(413, "too_large", "Body over the limit")};
+  const auto target = request.target;
   auto delivery = std::make_shared<Delivery>(executor_);
   delivery->done.expires_after(timeout);
   if (reachable(from, to)) {
@@ -94,6 +98,9 @@ asio::awaitable<PeerResult> MemoryNetwork::deliver(std::size_t from, std::size_t
   if (!delivery->reply)  // co_spawn may have run a quick handler to completion already
     std::tie(ec) = co_await delivery->done.async_wait(asio::as_tuple(asio::use_awaitable));
   if (lives_[from] != caller_life) co_await hang_forever();  // the caller died meanwhile
+  // A reply over what the caller's HTTP client reads is lost, as it would be on a real node.
+  const auto reply_limit = target == batch_target ? limits::max_batch_reply_bytes : limits::max_peer_body_bytes;
+  if (delivery->reply && delivery->reply->body.size() > reply_limit) co_return PeerResult{http_body_limit(), {}};
   if (delivery->reply) co_return PeerResult{{}, std::move(*delivery->reply)};
   if (!ec) co_return PeerResult{asio::error::timed_out, {}};
   co_return PeerResult{asio::error::operation_aborted, {}};

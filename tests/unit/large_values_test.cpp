@@ -87,3 +87,52 @@ BOOST_AUTO_TEST_CASE(cp_a_snapshot_of_large_values_installs_in_chunks_that_fit) 
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(large_values_ca_ap)
+
+BOOST_AUTO_TEST_CASE(ca_worst_values_commit_on_every_node) {
+  test::CaCluster c(1000ms);
+  const auto values = worst_values();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    auto result = c.put(i % test::CaCluster::nodes, "worst" + std::to_string(i), values[i]);
+    BOOST_TEST((result.outcome == Outcome::applied), "value " << i << ": " << result.message);
+  }
+  for (auto outcome : write_at_once(c, 0, 8, "big")) BOOST_TEST((outcome == Outcome::applied));
+  for (std::size_t node = 0; node < test::CaCluster::nodes; ++node) {
+    for (std::size_t i = 0; i < values.size(); ++i)
+      BOOST_TEST((c.value(node, "worst" + std::to_string(i)) == values[i]), "value " << i << " on node " << node + 1);
+    BOOST_TEST(c.value(node, "big7").value_or("").size() == limits::max_value_bytes);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ap_worst_values_are_stored_read_and_reach_a_node_by_hint_and_by_anti_entropy) {
+  test::ApCluster c(1000ms);
+  const auto values = worst_values();
+  const auto replicas = c.replicas_of("worst0");
+  const auto away = replicas[0];
+  const auto coordinator = (away + 1) % test::ApCluster::nodes;
+  c.network.isolate(away);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    auto result = c.put(coordinator, "worst" + std::to_string(i), values[i]);
+    BOOST_TEST((result.outcome == Outcome::applied), "value " << i << ": " << result.message);
+    BOOST_TEST((c.get(coordinator, "worst" + std::to_string(i)).value == values[i]));
+  }
+  for (auto outcome : write_at_once(c, coordinator, 8, "big")) BOOST_TEST((outcome == Outcome::applied));
+  test::settle(c.io, 1500ms);  // calls to the isolated replica time out: stand-ins take hints
+  std::size_t hints = 0;
+  for (std::size_t i = 0; i < test::ApCluster::nodes; ++i) hints += c.hints(i);
+  BOOST_TEST(hints > 0u);
+  c.network.heal();
+  for (std::size_t i = 0; i < test::ApCluster::nodes; ++i) c.hand_off(i);  // hints go home
+  BOOST_TEST(c.record(away, "worst0").has_value());
+  // Anti-entropy brings the rest, whatever a hint did or did not carry.
+  for (std::size_t round = 0; round < 2; ++round) c.sync_all();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto key = "worst" + std::to_string(i);
+    for (auto replica : c.replicas_of(key))
+      BOOST_TEST((c.record(replica, key).has_value() && c.record(replica, key)->value == values[i]),
+                 "value " << i << " on replica " << replica + 1);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "in_process_cluster.hpp"
+#include "modes/ap/messages.hpp"
 #include "modes/cp/command.hpp"
 #include "modes/cp/messages.hpp"
 #include "peer/frames.hpp"
@@ -87,6 +88,37 @@ BOOST_AUTO_TEST_CASE(a_leader_ignores_a_reply_that_claims_more_than_it_sent) {
   asio::co_spawn(c.io, c.modes[leader]->put("k", "v"), asio::detached);
   test::settle(c.io, 100ms);
   BOOST_TEST(c.modes[leader]->raft().commit_index() == commit);
+}
+
+BOOST_AUTO_TEST_CASE(ap_messages_from_the_far_future_or_naming_no_member_answer_400_and_change_nothing) {
+  test::ApCluster c;
+  BOOST_REQUIRE((c.put(0, "city", "Rome").outcome == Outcome::applied));
+  const auto replica = c.replicas_of("city")[0];
+  const auto future = std::to_string(ap::wall_ms_now() + 3600 * 1000);  // an hour ahead
+  const std::vector<std::pair<std::string, std::string>> forged = {
+      {"/quorum/repair", R"({"key":"city","val":"Pinned","ts":18446744073709551615})"},
+      {"/quorum/repair", R"({"key":"city","val":"Pinned","ts":1e300})"},
+      {"/quorum/repair", R"({"key":"city","val":"Pinned","ts":)" + future + "}"},
+      {"/quorum/repair", R"({"key":"city","val":"Pinned","ts":1,"node":77})"},
+      {"/quorum/repair", R"({"key":"","val":"Pinned","ts":1})"},
+      {"/ap/put", R"({"records":[{"key":"city","val":"Pinned","ts":)" + future + R"(,"logical":0,"node":1}]})"},
+      {"/ap/put", R"({"records":[{"key":"city","val":"Pinned","ts":1,"logical":4294967296,"node":1}]})"},
+      {"/ap/put", R"({"records":[],"hint_for":"10.0.0.9:1"})"},
+      {"/ap/put", R"({"records":{}})"},
+      {"/ap/merkle", R"({"from":99,"root":1})"},
+      {"/ap/merkle", R"({"from":-1,"root":1})"},
+      {"/ap/entries", R"({"from":1,"leaves":[100000]})"},
+      {"/ap/entries", R"({"from":1,"leaves":[0],"after":7})"},
+  };
+  for (const auto& [route, body] : forged) {
+    auto reply = c.peer(replica, "POST", route, body);
+    BOOST_TEST(reply.status == 400u, route << " " << body << " -> " << reply.status << " " << reply.body);
+  }
+  BOOST_TEST(c.record(replica, "city")->value.value_or("") == "Rome");
+  BOOST_TEST((c.put(1, "city", "Paris").outcome == Outcome::applied));  // nothing pinned the key
+  BOOST_TEST(c.get(2, "city").value.value_or("<none>") == "Paris");
+  // The original's trick (an old ts, no node) still works.
+  BOOST_TEST(c.peer(replica, "POST", "/quorum/repair", R"({"key":"city","val":"Atlantis","ts":1})").status == 200u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

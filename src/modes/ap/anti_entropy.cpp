@@ -3,16 +3,12 @@
 #include <algorithm>
 #include <map>
 
+#include "common/limits.hpp"
 #include "common/net.hpp"
 #include "modes/ap/messages.hpp"
 #include "node/logging.hpp"
 
 namespace sysdist::ap {
-
-std::uint64_t wall_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 AntiEntropy::AntiEntropy(const ModeContext& context, Replica& replica, std::shared_ptr<spdlog::logger> log)
     : context_(context),
@@ -35,18 +31,13 @@ asio::awaitable<void> AntiEntropy::run() {
   }
 }
 
-asio::awaitable<std::optional<boost::json::value>> AntiEntropy::exchange(std::size_t peer, std::string path,
-                                                                         const boost::json::object& body) {
-  PeerRequest request{"POST", std::move(path), boost::json::serialize(body)};
+asio::awaitable<PeerResult> AntiEntropy::exchange(std::size_t peer, std::string path, std::string body) {
+  PeerRequest request{"POST", std::move(path), std::move(body)};
   bytes_ += request.body.size();
   auto result = co_await context_.transport.call(peer, std::move(request), context_.config.rpc_timeout);
-  if (!result.answered_ok()) co_return std::nullopt;
   bytes_ += result.reply.body.size();
   context_.metrics.count("sysdist_ap_anti_entropy_bytes_total", "", static_cast<double>(result.reply.body.size()));
-  boost::system::error_code ec;
-  auto json = boost::json::parse(result.reply.body, ec);
-  if (ec || !json.is_object()) co_return std::nullopt;
-  co_return json;
+  co_return result;
 }
 
 asio::awaitable<void> AntiEntropy::sync_with(std::size_t peer) {
@@ -54,53 +45,64 @@ asio::awaitable<void> AntiEntropy::sync_with(std::size_t peer) {
   const auto started_ms = wall_ms_now();
   ++rounds_;
   boost::json::object hello{{"from", self}, {"root", replica_.summary_for(peer).root()}};
-  auto reply = co_await exchange(peer, "/ap/merkle", hello);
-  if (!reply) co_return;
-  const auto& leaves_json = reply->as_object()["leaves"];
-  if (!leaves_json.is_array() || leaves_json.as_array().empty()) {
+  auto answer = co_await exchange(peer, "/ap/merkle", boost::json::serialize(hello));
+  boost::system::error_code ec;
+  auto reply = answer.answered_ok() ? boost::json::parse(answer.reply.body, ec) : boost::json::value();
+  auto* leaves_json = !ec && reply.is_object() ? reply.as_object().if_contains("leaves") : nullptr;
+  if (!leaves_json || !leaves_json->is_array()) co_return;
+  std::array<std::uint64_t, MerkleLeaves::leaf_count> theirs{};
+  const auto& array = leaves_json->as_array();
+  for (std::size_t i = 0; i < theirs.size() && i < array.size(); ++i) {
+    boost::system::error_code number_ec;  // JSON numbers parse as int64 or uint64 depending on size
+    theirs[i] = array[i].is_number() ? array[i].to_number<std::uint64_t>(number_ec) : 0;
+  }
+  auto differing = array.empty() ? std::vector<std::size_t>{}
+                                 : MerkleLeaves::diff(replica_.summary_for(peer).leaves(), theirs);
+  if (differing.empty()) {
     in_sync_since_ms_[peer] = started_ms;  // equal roots
     co_return;
   }
-  std::array<std::uint64_t, MerkleLeaves::leaf_count> theirs{};
-  const auto& array = leaves_json.as_array();
-  for (std::size_t i = 0; i < theirs.size() && i < array.size(); ++i) {
-    boost::system::error_code ec;  // JSON numbers parse as int64 or uint64 depending on size
-    theirs[i] = array[i].is_number() ? array[i].to_number<std::uint64_t>(ec) : 0;
-  }
-  auto differing = MerkleLeaves::diff(replica_.summary_for(peer).leaves(), theirs);
-  if (differing.empty()) {
-    in_sync_since_ms_[peer] = started_ms;
-    co_return;
-  }
-
-  boost::json::array leaf_list(differing.begin(), differing.end());
-  boost::json::object ask{{"from", self}, {"leaves", leaf_list}};
-  auto entries = co_await exchange(peer, "/ap/entries", ask);
-  if (!entries) co_return;
-  auto records = records_from(entries->as_object().if_contains("records"));
-  if (!records) co_return;
-  std::map<std::string, Version> their_versions;
-  std::size_t pulled = 0;
-  for (auto& r : *records) {
-    their_versions[r.key] = r.record.version;
-    if (co_await replica_.merge(r.key, r.record)) ++pulled;
-  }
+  auto pulled = co_await pull_differing(peer, differing);
+  if (!pulled) co_return;
+  // Push what is newer here, or missing there, in messages that fit.
   std::vector<KeyedRecord> newer_here;
   for (auto& [key, record] : replica_.entries(peer, differing)) {
-    auto theirs_it = their_versions.find(key);
-    if (theirs_it == their_versions.end() || theirs_it->second < record.version) newer_here.push_back({key, record});
+    auto theirs_it = pulled->their_versions.find(key);
+    if (theirs_it == pulled->their_versions.end() || theirs_it->second < record.version)
+      newer_here.push_back({key, record});
   }
-  if (!newer_here.empty()) {
-    boost::json::object push{{"records", to_json(newer_here)}, {"hint_for", nullptr}};
-    co_await exchange(peer, "/ap/put", push);
-  }
-  keys_pulled_ += pulled;
-  keys_pushed_ += newer_here.size();
-  context_.metrics.count("sysdist_ap_anti_entropy_keys_total", "direction=\"pulled\"", static_cast<double>(pulled));
-  context_.metrics.count("sysdist_ap_anti_entropy_keys_total", "direction=\"pushed\"",
-                         static_cast<double>(newer_here.size()));
+  const auto pushed = newer_here.size();
+  for (auto& group : in_messages_of(std::move(newer_here), record_budget()))
+    if (!(co_await exchange(peer, "/ap/put", put_body(group, std::nullopt))).answered_ok()) break;
+  keys_pulled_ += pulled->newer;
+  keys_pushed_ += pushed;
+  context_.metrics.count("sysdist_ap_anti_entropy_keys_total", "direction=\"pulled\"", static_cast<double>(pulled->newer));
+  context_.metrics.count("sysdist_ap_anti_entropy_keys_total", "direction=\"pushed\"", static_cast<double>(pushed));
   log_->info("anti-entropy with node {}: {} of {} leaves differed, pulled {} newer, pushed {}", peer + 1,
-             differing.size(), MerkleLeaves::leaf_count, pulled, newer_here.size());
+             differing.size(), MerkleLeaves::leaf_count, pulled->newer, pushed);
+}
+
+// Fetches the peer's records of the differing leaves, page by page (each page fits one
+// message), and keeps the newer ones. nullopt when the peer stopped answering.
+asio::awaitable<std::optional<AntiEntropy::Pulled>> AntiEntropy::pull_differing(std::size_t peer,
+                                                                                const std::vector<std::size_t>& leaves) {
+  Pulled pulled;
+  boost::json::object ask{{"from", context_.config.membership.self},
+                          {"leaves", boost::json::array(leaves.begin(), leaves.end())},
+                          {"after", nullptr}};
+  for (std::size_t page = 0; page < max_pages_per_round; ++page) {
+    auto answer = co_await exchange(peer, "/ap/entries", boost::json::serialize(ask));
+    auto reply = answer.answered_ok() ? parse_entries_reply(answer.reply.body, record_rules(context_.config))
+                                      : std::nullopt;
+    if (!reply) co_return std::nullopt;
+    for (auto& r : reply->records) {
+      pulled.their_versions[r.key] = r.record.version;
+      if (co_await replica_.merge(r.key, r.record)) ++pulled.newer;
+    }
+    if (!reply->more || reply->records.empty()) co_return pulled;
+    ask["after"] = reply->records.back().key;
+  }
+  co_return std::nullopt;  // more than a round may move: the next round goes on
 }
 
 boost::json::object AntiEntropy::merkle_reply(std::size_t from, std::uint64_t their_root) const {
@@ -112,26 +114,57 @@ boost::json::object AntiEntropy::merkle_reply(std::size_t from, std::uint64_t th
   return reply;
 }
 
-boost::json::object AntiEntropy::entries_reply(std::size_t from, std::vector<std::size_t> leaves) const {
-  std::sort(leaves.begin(), leaves.end());
-  std::vector<KeyedRecord> records;
-  for (auto& [key, record] : replica_.entries(from, leaves)) records.push_back({key, record});
-  return boost::json::object{{"records", to_json(records)}};
+std::string AntiEntropy::entries_reply(const EntriesRequest& request) const {
+  auto entries = replica_.entries(request.from, request.leaves);
+  std::sort(entries.begin(), entries.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<KeyedRecord> page;
+  std::size_t bytes = 0;
+  bool more = false;
+  for (auto& [key, record] : entries) {
+    if (request.after && key <= *request.after) continue;
+    KeyedRecord keyed{key, record};
+    const auto size = encoded_size(keyed);
+    if (!page.empty() && bytes + size > record_budget()) {
+      more = true;
+      break;
+    }
+    bytes += size;
+    page.push_back(std::move(keyed));
+  }
+  return boost::json::serialize(boost::json::object{{"records", to_json(page)}, {"more", more}});
 }
 
+std::size_t AntiEntropy::record_budget() { return limits::max_peer_body_bytes - limits::message_envelope_bytes; }
+
 asio::awaitable<void> AntiEntropy::hand_off_hints() {
-  std::map<std::size_t, std::vector<Hint>> by_target;
-  for (auto& hint : replica_.hints()) by_target[hint.target].push_back(std::move(hint));
-  for (auto& [target, hints] : by_target) {
-    constexpr std::size_t max_per_call = 100;
-    if (hints.size() > max_per_call) hints.resize(max_per_call);
-    std::vector<KeyedRecord> records;
-    for (auto& h : hints) records.push_back({h.key, h.record});
-    boost::json::object body{{"records", to_json(records)}, {"hint_for", nullptr}};
-    if (!co_await exchange(target, "/ap/put", body)) continue;  // still unreachable: keep the hints
-    co_await replica_.drop_hints(hints);
-    hints_handed_off_ += hints.size();
-    log_->info("hinted handoff: node {} is back, gave it {} write(s) held for it", target + 1, hints.size());
+  std::map<std::size_t, std::vector<KeyedRecord>> by_target;
+  std::map<std::size_t, std::vector<Hint>> hints_of;
+  for (auto& hint : replica_.hints()) {
+    by_target[hint.target].push_back({hint.key, hint.record});
+    hints_of[hint.target].push_back(std::move(hint));
+  }
+  for (auto& [target, records] : by_target) {
+    // One message per group that fits; a target that stops answering keeps the rest for
+    // the next handoff, and a failed target never holds up the others.
+    std::size_t sent = 0, refused = 0;
+    for (auto& group : in_messages_of(std::move(records), record_budget())) {
+      auto answer = co_await exchange(target, "/ap/put", put_body(group, std::nullopt));
+      if (!answer.answered()) break;  // still unreachable: keep the hints
+      std::vector<Hint> done(hints_of[target].begin() + sent, hints_of[target].begin() + sent + group.size());
+      sent += group.size();
+      if (!answer.answered_ok()) {
+        // Refused (e.g. a version too far ahead of its clock): resending would never help.
+        refused += group.size();
+        context_.metrics.count("sysdist_ap_hints_dropped_total", "reason=\"refused\"", static_cast<double>(group.size()));
+        log_->warn("hinted handoff: node {} refused {} hint(s) ({}): dropped; anti-entropy repairs what they carried",
+                   target + 1, group.size(), answer.reply.status);
+      }
+      co_await replica_.drop_hints(done);
+    }
+    hints_handed_off_ += sent - refused;
+    hints_refused_ += refused;
+    if (sent > refused)
+      log_->info("hinted handoff: node {} is back, gave it {} write(s) held for it", target + 1, sent - refused);
   }
 }
 
@@ -157,6 +190,7 @@ boost::json::object AntiEntropy::status() const {
           {"keys_pulled", keys_pulled_},
           {"keys_pushed", keys_pushed_},
           {"hints_handed_off", hints_handed_off_},
+          {"hints_refused", hints_refused_},
           {"tombstones_collected", tombstones_collected_}};
 }
 

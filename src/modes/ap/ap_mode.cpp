@@ -10,18 +10,6 @@
 
 namespace sysdist::ap {
 
-namespace {
-std::optional<std::size_t> node_index(const boost::json::object& body, const char* field, std::size_t members) {
-  auto* v = body.if_contains(field);
-  if (!v) return std::nullopt;
-  std::int64_t n = -1;
-  if (auto* u = v->if_uint64()) n = static_cast<std::int64_t>(*u);
-  if (auto* i = v->if_int64()) n = *i;
-  if (n < 0 || static_cast<std::size_t>(n) >= members) return std::nullopt;
-  return static_cast<std::size_t>(n);
-}
-}  // namespace
-
 ApMode::ApMode(const ModeContext& context)
     : context_(context),
       log_(logger("ap")),
@@ -72,59 +60,37 @@ asio::awaitable<PeerReply> ApMode::handle_peer(PeerRequest request) {
   const bool known = route == "/quorum/repair" || route == "/ap/put" || route == "/ap/merkle" || route == "/ap/entries";
   if (!known || path.size() != 2) co_return error_reply(404, "unknown_route", "No route " + request.target);
   if (request.method != "POST") co_return error_reply(405, "method_not_allowed", "Use POST " + route);
-  boost::system::error_code ec;
-  auto json = boost::json::parse(request.body, ec);
-  if (ec || !json.is_object()) co_return error_reply(400, "malformed_json", "Expected a JSON object");
-  const auto& body = json.as_object();
-  const auto members = context_.config.membership.size();
-  if (route == "/quorum/repair") co_return co_await repair(body);
-  if (route == "/ap/put") co_return co_await put_records(body);
-  auto from = node_index(body, "from", members);
-  if (!from) co_return error_reply(400, "malformed_json", "Expected \"from\": a node index");
-  if (route == "/ap/merkle") {
-    std::uint64_t their_root = 0;  // parsed as int64 or uint64 depending on its size
-    if (auto* root = body.if_contains("root"); root && root->is_number()) {
-      boost::system::error_code ec;
-      their_root = root->to_number<std::uint64_t>(ec);
-    }
-    co_return json_reply(anti_entropy_.merkle_reply(*from, their_root));
+  const auto& membership = context_.config.membership;
+  // Messages are named before co_await (g++ 12 may destroy temporaries in co_await expressions twice).
+  if (route == "/quorum/repair") {
+    auto message = parse_repair(request.body, record_rules(context_.config));
+    co_return co_await repair(std::move(message));
   }
-  std::vector<std::size_t> leaves;
-  if (auto* list = body.if_contains("leaves"); list && list->is_array())
-    for (auto& leaf : list->as_array())
-      if (leaf.is_int64() && leaf.as_int64() >= 0 &&
-          leaf.as_int64() < static_cast<std::int64_t>(MerkleLeaves::leaf_count))
-        leaves.push_back(static_cast<std::size_t>(leaf.as_int64()));
-  co_return json_reply(anti_entropy_.entries_reply(*from, std::move(leaves)));
+  if (route == "/ap/put") {
+    auto message = parse_put(request.body, record_rules(context_.config));
+    co_return co_await put_records(std::move(message));
+  }
+  if (route == "/ap/merkle") {
+    auto message = parse_merkle_request(request.body, membership);
+    if (!message) co_return error_reply(400, "bad_message", message.error);
+    co_return json_reply(anti_entropy_.merkle_reply(message->from, message->root));
+  }
+  auto message = parse_entries_request(request.body, membership);
+  if (!message) co_return error_reply(400, "bad_message", message.error);
+  co_return PeerReply{200, anti_entropy_.entries_reply(*message)};
 }
 
-asio::awaitable<PeerReply> ApMode::put_records(const boost::json::object& body) {
-  auto records = records_from(body.if_contains("records"));
-  if (!records) co_return error_reply(400, "malformed_json", "Expected {\"records\": [{\"key\",\"val\",\"ts\",...}]}");
-  std::optional<std::size_t> hint_for;
-  if (auto* target = body.if_contains("hint_for"); target && target->is_string()) {
-    auto index = context_.config.membership.find(std::string(target->as_string()));
-    if (index >= context_.config.membership.size()) co_return error_reply(400, "bad_hint", "Unknown hint target");
-    hint_for = index;
-  }
-  for (const auto& r : *records) {
-    if (auto bad = check_key(r.key)) co_return error_reply(400, bad->code, bad->message);
-    if (r.record.value)
-      if (auto bad = check_value(*r.record.value)) co_return error_reply(400, bad->code, bad->message);
-  }
+asio::awaitable<PeerReply> ApMode::put_records(Checked<PutMessage> message) {
+  if (!message) co_return error_reply(400, "bad_message", message.error);
   std::size_t stored = 0;
-  for (auto& r : *records) stored += co_await replica_.merge(r.key, r.record, hint_for) ? 1 : 0;
+  for (auto& r : message->records) stored += co_await replica_.merge(r.key, r.record, message->hint_for) ? 1 : 0;
   co_return json_reply(boost::json::object{{"stored", stored}});
 }
 
 // The original's repair route: sets this replica's copy, whatever its version (that is
 // how bin/trick-value.sh plants an old value for the next read to repair).
-asio::awaitable<PeerReply> ApMode::repair(const boost::json::object& body) {
-  auto keyed = keyed_record_from(body);
-  if (!keyed || !keyed->record.value)
-    co_return error_reply(400, "malformed_json", "Expected {\"key\": string, \"val\": string, \"ts\": number}");
-  if (auto bad = check_key(keyed->key)) co_return error_reply(400, bad->code, bad->message);
-  if (auto bad = check_value(*keyed->record.value)) co_return error_reply(400, bad->code, bad->message);
+asio::awaitable<PeerReply> ApMode::repair(Checked<KeyedRecord> keyed) {
+  if (!keyed) co_return error_reply(400, "bad_message", keyed.error);
   log_->warn("repair route: '{}' set to '{}' with ts {} (whatever was here before)", preview(keyed->key),
              preview(*keyed->record.value), keyed->record.version.wall_ms);
   co_await replica_.overwrite(keyed->key, keyed->record);

@@ -10,6 +10,7 @@
 
 #include "modes/ap/anti_entropy.hpp"
 #include "modes/ap/coordinator.hpp"
+#include "modes/ap/messages.hpp"
 #include "modes/ap/replica.hpp"
 #include "modes/ap/ring.hpp"
 #include "node/mode.hpp"
@@ -32,8 +33,8 @@ class ApMode final : public Mode {
   AntiEntropy& anti_entropy() { return anti_entropy_; }  // tests drive rounds directly
 
  private:
-  boost::asio::awaitable<PeerReply> put_records(const boost::json::object& body);
-  boost::asio::awaitable<PeerReply> repair(const boost::json::object& body);
+  boost::asio::awaitable<PeerReply> put_records(Checked<PutMessage> message);
+  boost::asio::awaitable<PeerReply> repair(Checked<KeyedRecord> keyed);
 
   ModeContext context_;
   std::shared_ptr<spdlog::logger> log_;

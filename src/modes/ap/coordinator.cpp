@@ -11,10 +11,6 @@
 namespace sysdist::ap {
 
 namespace {
-std::uint64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 std::string list(const std::vector<std::size_t>& nodes) {
   std::string text;
   for (auto n : nodes) text += (text.empty() ? "" : ",") + std::to_string(n + 1);
@@ -73,12 +69,10 @@ asio::awaitable<Coordinator::Stored> Coordinator::store_on(std::size_t node, std
     co_await replica_.merge(std::move(key), std::move(record), hint_for);
     co_return Stored::yes;  // stored, or already had something newer
   }
-  boost::json::object body{{"records", boost::json::array{to_json(key, record)}}};
-  if (hint_for)
-    body["hint_for"] = membership.members[*hint_for].address();
-  else
-    body["hint_for"] = nullptr;
-  PeerRequest request{"POST", "/ap/put", boost::json::serialize(body)};
+  std::optional<std::string> hint_target;
+  if (hint_for) hint_target = membership.members[*hint_for].address();
+  std::vector<KeyedRecord> records{{std::move(key), std::move(record)}};
+  PeerRequest request{"POST", "/ap/put", put_body(records, hint_target)};
   auto result = co_await context_.transport.call(node, std::move(request), context_.config.rpc_timeout);
   if (result.answered_ok()) co_return Stored::yes;
   if (result.answered() || result.error == asio::error::connection_refused) co_return Stored::refused;
@@ -87,7 +81,7 @@ asio::awaitable<Coordinator::Stored> Coordinator::store_on(std::size_t node, std
 
 asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::string> value) {
   auto executor = co_await asio::this_coro::executor;
-  Record record{std::move(value), replica_.clock().next(now_ms())};
+  Record record{std::move(value), replica_.clock().next(wall_ms_now())};
   auto round = std::make_shared<WriteRound>(executor, context_.config.write_quorum, key, record, plan(key));
   log_->info("PUT '{}'='{}' v{}.{}.{} -> replicas {} (W={})", preview(key),
              preview(record.value.value_or("<tombstone>")), record.version.wall_ms, record.version.logical,
@@ -196,11 +190,8 @@ asio::awaitable<void> Coordinator::read_from(std::shared_ptr<ReadRound> round, s
     if (result.answered() && result.reply.status == 404) {
       answered = true;
     } else if (result.answered_ok()) {
-      boost::system::error_code ec;
-      auto json = boost::json::parse(result.reply.body, ec);
-      if (!ec) {
-        if (auto keyed = keyed_record_from(json)) record = keyed->record, answered = true;
-      }
+      if (auto keyed = parse_read_reply(result.reply.body, record_rules(context_.config)))
+        record = keyed->record, answered = true;
     }
   }
   if (answered) {

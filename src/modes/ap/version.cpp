@@ -1,5 +1,7 @@
 #include "modes/ap/version.hpp"
 
+#include <cmath>
+
 #include <boost/json.hpp>
 
 namespace sysdist::ap {
@@ -38,16 +40,20 @@ std::optional<Record> decode(std::string_view text) {
   auto json = boost::json::parse(text, ec);
   if (ec || !json.is_object()) return std::nullopt;
   const auto& o = json.as_object();
-  auto number = [&](const char* name) -> std::optional<std::uint64_t> {
+  // A whole number up to `max`; a double only when it is one exactly (no conversion of 1e300).
+  auto number = [&](const char* name, std::uint64_t max) -> std::optional<std::uint64_t> {
     auto* v = o.if_contains(name);
     if (!v) return 0;  // "logical" and "node" may be absent (the original's repair sends "ts" only)
-    if (auto* u = v->if_uint64()) return *u;
-    if (auto* i = v->if_int64(); i && *i >= 0) return static_cast<std::uint64_t>(*i);
-    if (auto* d = v->if_double(); d && *d >= 0) return static_cast<std::uint64_t>(*d);
-    return std::nullopt;
+    std::optional<std::uint64_t> n;
+    if (auto* u = v->if_uint64()) n = *u;
+    if (auto* i = v->if_int64(); i && *i >= 0) n = static_cast<std::uint64_t>(*i);
+    if (auto* d = v->if_double(); d && *d >= 0 && *d <= 9007199254740992.0 && *d == std::floor(*d))
+      n = static_cast<std::uint64_t>(*d);
+    if (n && *n > max) n.reset();
+    return n;
   };
   auto* val = o.if_contains("val");
-  auto ts = number("ts"), logical = number("logical"), node = number("node");
+  auto ts = number("ts", UINT64_MAX), logical = number("logical", UINT32_MAX), node = number("node", UINT32_MAX);
   if (!val || !o.contains("ts") || !ts || !logical || !node || (!val->is_string() && !val->is_null()))
     return std::nullopt;
   Record r;
