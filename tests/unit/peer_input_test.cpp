@@ -121,4 +121,26 @@ BOOST_AUTO_TEST_CASE(ap_messages_from_the_far_future_or_naming_no_member_answer_
   BOOST_TEST(c.peer(replica, "POST", "/quorum/repair", R"({"key":"city","val":"Atlantis","ts":1})").status == 200u);
 }
 
+BOOST_AUTO_TEST_CASE(two_phase_commit_messages_naming_the_receiver_or_odd_ids_answer_400_and_change_nothing) {
+  test::CaCluster c;
+  const auto self = c.configs[2].membership.me().address();
+  const std::vector<std::tuple<std::string, std::string, std::string>> forged = {
+      {"POST", "/2pc/propose", R"({"id":"t1","key":"city","val":"Lyon","coordinator":")" + self + R"("})"},
+      {"POST", "/2pc/propose", R"({"id":"t1","key":"city","val":"Lyon","coordinator":"10.9.9.9:1"})"},
+      {"POST", "/2pc/propose", R"({"id":"t 1","key":"city","val":"Lyon"})"},
+      {"POST", "/2pc/propose", R"({"id":")" + std::string(65, 'x') + R"(","key":"city","val":"Lyon"})"},
+      {"POST", "/2pc/propose", R"({"id":"t1","key":"","val":"Lyon"})"},
+      {"POST", "/2pc/rollback/" + std::string(2000, 'x'), ""},
+      {"POST", "/2pc/commit/%1b%5b2J", ""},
+      {"GET", "/2pc/txn/" + std::string(65, 'y'), ""},
+  };
+  for (const auto& [method, route, body] : forged) {
+    auto reply = c.peer(2, method, route, body);
+    BOOST_TEST(reply.status == 400u, route.substr(0, 80) << " " << body << " -> " << reply.status << " " << reply.body);
+  }
+  BOOST_TEST(c.prepared(2) == 0u);
+  BOOST_TEST(c.states(2).empty());  // no record written for any of them
+  BOOST_TEST((c.put(0, "city", "Rome").outcome == Outcome::applied));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

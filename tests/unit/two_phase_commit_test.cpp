@@ -92,6 +92,34 @@ BOOST_AUTO_TEST_CASE(hand_made_proposal_commits_or_rolls_back_by_hand) {
   BOOST_TEST(c.peer(2, "GET", "/nothing").status == 404u);
 }
 
+BOOST_AUTO_TEST_CASE(the_originals_demo_repeated_with_one_id_prepares_a_new_transaction_each_time) {
+  // bin/propose.sh always sends id "1": propose, commit, propose again, roll back.
+  CaCluster c;
+  BOOST_TEST(c.peer(2, "POST", "/2pc/propose", proposal("1", "city", "Lyon")).status == 200u);
+  BOOST_TEST(c.peer(2, "POST", "/2pc/commit/1").status == 200u);
+  BOOST_TEST(c.peer(2, "POST", "/2pc/propose", proposal("1", "city", "Nice")).status == 200u);
+  BOOST_TEST(c.prepared(2) == 1u);                                                // a yes is a prepared record
+  BOOST_TEST((c.put(0, "city", "Rome").outcome == Outcome::rejected));           // and a held lock
+  BOOST_TEST(c.peer(2, "POST", "/2pc/rollback/1").status == 200u);
+  BOOST_TEST(c.value(2, "city").value_or("<none>") == "Lyon");
+  BOOST_TEST((c.put(0, "city", "Rome").outcome == Outcome::applied));
+}
+
+BOOST_AUTO_TEST_CASE(a_reused_transaction_id_gets_no_yes_without_a_prepared_record) {
+  CaCluster c;
+  const auto from_node_2 = R"(,"coordinator":"127.0.0.2:3002"})";
+  auto coordinated = [&](const char* id, const char* key) {
+    return std::string(R"({"id":")") + id + R"(","key":")" + key + R"(","val":"v")" + from_node_2;
+  };
+  BOOST_TEST(c.peer(2, "POST", "/2pc/propose", coordinated("x1", "a")).status == 200u);
+  BOOST_TEST(c.peer(2, "POST", "/2pc/propose", coordinated("x1", "b")).status == 409u);  // another txn, same id
+  BOOST_TEST(c.peer(2, "POST", "/2pc/commit/x1").status == 200u);
+  BOOST_TEST(c.peer(2, "POST", "/2pc/propose", coordinated("x1", "b")).status == 409u);  // decided stays decided
+  BOOST_TEST(c.peer(2, "POST", "/2pc/propose", proposal("x1", "b", "v")).status == 409u);
+  BOOST_TEST(c.prepared(2) == 0u);
+  BOOST_TEST((c.put(0, "b", "free").outcome == Outcome::applied));  // nothing holds "b"
+}
+
 BOOST_AUTO_TEST_CASE(hand_made_proposal_aborts_after_the_in_doubt_timeout) {
   CaCluster c;
   BOOST_TEST(c.peer(1, "POST", "/2pc/propose", proposal("forgotten", "city", "Lyon")).status == 200u);

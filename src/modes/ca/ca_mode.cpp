@@ -2,9 +2,9 @@
 
 #include <boost/json.hpp>
 
-#include "common/checks.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
+#include "modes/ca/messages.hpp"
 #include "node/logging.hpp"
 #include "peer/messages.hpp"
 
@@ -66,6 +66,8 @@ asio::awaitable<PeerReply> CaMode::handle_peer(PeerRequest request) {
     if (!post) co_return error_reply(405, "method_not_allowed", "Use POST /2pc/propose");
     co_return co_await propose(request.body);
   }
+  if (path.size() == 3 && !is_valid_txn_id(path[2]))
+    co_return error_reply(400, "bad_message", "Transaction id must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
   if (path.size() == 3 && (path[1] == "commit" || path[1] == "rollback")) {
     if (!post) co_return error_reply(405, "method_not_allowed", "Use POST /2pc/" + path[1] + "/:id");
     co_return co_await decide(path[2], path[1] == "commit" ? TxnState::committed : TxnState::aborted);
@@ -79,18 +81,13 @@ asio::awaitable<PeerReply> CaMode::handle_peer(PeerRequest request) {
 }
 
 asio::awaitable<PeerReply> CaMode::propose(const std::string& body) {
-  auto message = parse_message<ProposeMessage>(body, {"coordinator"});
-  if (!message)
-    co_return error_reply(400, "malformed_json", "Expected {\"id\": string, \"key\": string, \"val\": string or null}");
-  if (message->id.empty() || message->id.size() > limits::max_key_bytes || !is_valid_utf8(message->id))
-    co_return error_reply(400, "bad_id", "Transaction id must be 1 to 1024 bytes of UTF-8");
-  if (auto bad = check_key(message->key)) co_return error_reply(400, bad->code, bad->message);
-  if (message->val)
-    if (auto bad = check_value(*message->val)) co_return error_reply(400, bad->code, bad->message);
-  Txn txn{message->id, message->key, message->val, message->coordinator.value_or("")};
-  auto vote = co_await participant_.prepare(std::move(txn));
+  auto txn = parse_proposal(body, context_.config.membership);
+  if (!txn) co_return error_reply(400, "bad_message", txn.error);
+  Txn proposal = *txn;
+  const auto id = proposal.id;
+  auto vote = co_await participant_.prepare(std::move(proposal));
   if (!vote.yes) co_return error_reply(409, "vote_no", vote.reason);
-  boost::json::object yes{{"id", message->id}, {"vote", "yes"}};
+  boost::json::object yes{{"id", id}, {"vote", "yes"}};
   co_return json_reply(yes);
 }
 

@@ -50,9 +50,23 @@ asio::awaitable<VoteResult> Participant::prepare(Txn txn) {
 }
 
 VoteResult Participant::lock_for(Txn txn) {
-  if (auto state = recorded_state(txn.id)) {  // a repeated proposal gets the same answer
-    if (*state == TxnState::aborted) return VoteResult{false, "transaction " + txn.id + " was aborted"};
-    return VoteResult{true, ""};
+  // A yes vote always means a durable prepared record and a held lock.
+  if (auto it = prepared_.find(txn.id); it != prepared_.end()) {
+    const auto& held = it->second.txn;
+    if (held.key != txn.key || held.value != txn.value || held.coordinator != txn.coordinator)
+      return VoteResult{false, "transaction id " + txn.id + " is taken by another prepared transaction"};
+    if (it->second.deciding) return VoteResult{false, "transaction " + txn.id + " is being decided"};
+    return VoteResult{true, "", true};  // a repeated proposal: the same answer, once its record is durable
+  }
+  if (auto record = context_.store.get(Keyspace::txn, txn.id)) {
+    // A decided id stays decided (a late proposal votes no: presumed abort depends on it),
+    // except that a hand-made proposal may reuse a hand-made id (bin/propose.sh always
+    // sends "1"): that starts a new transaction, which commit and rollback by id then address.
+    auto decided = decode(*record);
+    const bool hand_made_again = decided && decided->coordinator.empty() && txn.coordinator.empty();
+    if (!hand_made_again)
+      return VoteResult{false, "transaction " + txn.id + " is already " +
+                                   (decided ? state_name(decided->state) : "recorded")};
   }
   if (!locks_.try_lock(txn.key, txn.id)) {
     auto holder = locks_.holder(txn.key).value_or("?");
