@@ -24,6 +24,7 @@ std::size_t frame_size(std::initializer_list<std::string_view> fields, std::size
 }
 
 bool parse_number(std::string_view text, std::uint64_t& number, std::uint64_t max) {
+  if (text.size() > 1 && text[0] == '0') return false;  // one spelling per number: frames re-encode byte for byte
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
   return ec == std::errc() && end == text.data() + text.size() && !text.empty() && number <= max;
 }

@@ -20,7 +20,7 @@ std::size_t frame_size(std::initializer_list<std::string_view> fields, std::size
 // Splits one frame off the front of `text`: `fields` gets the words before the length.
 bool next_frame(std::string_view& text, std::vector<std::string_view>& fields, std::string_view& body);
 
-// A whole decimal number (no sign, no spaces) no larger than `max`.
+// A whole decimal number (no sign, no spaces, no leading zero) no larger than `max`.
 bool parse_number(std::string_view text, std::uint64_t& number, std::uint64_t max = UINT64_MAX);
 
 }  // namespace sysdist

@@ -2,6 +2,8 @@
 
 #include <boost/url.hpp>
 
+#include "common/checks.hpp"
+
 namespace sysdist {
 
 boost::system::result<boost::json::value> parse_json_object(std::string_view body,
@@ -32,7 +34,7 @@ std::optional<std::vector<std::string>> path_of(std::string_view target) {
 
 std::string error_body(std::string_view code, std::string_view message) {
   boost::json::object body;
-  body["error"] = message;
+  body["error"] = escaped(message);  // messages quote input: keep the JSON valid UTF-8
   body["code"] = code;
   return boost::json::serialize(body);
 }

@@ -34,7 +34,8 @@ std::optional<Command> decode_json(std::string_view text) {
   if (op != "put" && op != "del" && op != "cas") return std::nullopt;
   command.key = string_field("key").value_or("");
   command.value = string_field("val").value_or("");
-  command.expected = string_field("expect").value_or("");
+  if (command.op == Command::Op::cas) command.expected = string_field("expect").value_or("");
+  if (command.op == Command::Op::del) command.value.clear();
   return checked(std::move(command));
 }
 }  // namespace

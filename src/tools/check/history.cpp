@@ -1,5 +1,7 @@
 #include "tools/check/history.hpp"
 
+#include <limits>
+
 #include <boost/json.hpp>
 
 namespace sysdist::check {
@@ -57,13 +59,17 @@ std::optional<Op> op_from_json_line(std::string_view line) {
     auto* v = o.if_contains(name);
     return v && v->is_string() ? std::optional(std::string(v->as_string())) : std::nullopt;
   };
-  auto integer = [&](const char* name) -> std::int64_t {
+  // A field absent reads 0; one present must be a whole number in [min, max], or the line is refused.
+  bool numbers_ok = true;
+  auto integer = [&](const char* name, std::int64_t min, std::int64_t max) -> std::int64_t {
     auto* v = o.if_contains(name);
-    if (!v || !v->is_number()) return 0;
+    if (!v) return 0;
     boost::system::error_code e;
-    auto n = v->to_number<std::int64_t>(e);
-    return e ? 0 : n;
+    auto n = v->is_number() ? v->to_number<std::int64_t>(e) : 0;
+    if (!v->is_number() || e || n < min || n > max) numbers_ok = false;
+    return n;
   };
+  constexpr auto int_max = std::numeric_limits<int>::max();
   Op op;
   auto type = text("type"), result = text("result"), key = text("key");
   if (!type || !result || !key) return std::nullopt;
@@ -80,12 +86,13 @@ std::optional<Op> op_from_json_line(std::string_view line) {
   op.expected = text("expected").value_or("");
   auto* mismatch = o.if_contains("mismatch");
   op.mismatch = mismatch && mismatch->is_bool() && mismatch->as_bool();
-  op.id = static_cast<std::uint64_t>(integer("id"));
-  op.process = static_cast<int>(integer("process"));
-  op.invoke_ns = integer("invoke_ns");
-  op.complete_ns = integer("complete_ns");
-  op.status = static_cast<int>(integer("status"));
-  op.node = static_cast<int>(integer("node"));
+  op.id = static_cast<std::uint64_t>(integer("id", 0, INT64_MAX));
+  op.process = static_cast<int>(integer("process", 0, int_max));
+  op.invoke_ns = integer("invoke_ns", INT64_MIN, INT64_MAX);
+  op.complete_ns = integer("complete_ns", INT64_MIN, INT64_MAX);
+  op.status = static_cast<int>(integer("status", 0, 999));
+  op.node = static_cast<int>(integer("node", 0, int_max));
+  if (!numbers_ok) return std::nullopt;
   return op;
 }
 
