@@ -34,13 +34,15 @@ bool next_frame(std::string_view& text, std::vector<std::string_view>& fields, s
   if (newline == std::string_view::npos) return false;
   std::string_view header = text.substr(0, newline);
   fields.clear();
-  while (!header.empty()) {
+  for (;;) {  // words separated by single spaces: no empty word, so a frame has one spelling
     const auto space = header.find(' ');
     fields.push_back(header.substr(0, space));
-    header = space == std::string_view::npos ? std::string_view() : header.substr(space + 1);
+    if (fields.back().empty()) return false;
+    if (space == std::string_view::npos) break;
+    header.remove_prefix(space + 1);
   }
   std::uint64_t length = 0;
-  if (fields.empty() || !parse_number(fields.back(), length)) return false;
+  if (!parse_number(fields.back(), length)) return false;
   fields.pop_back();
   text.remove_prefix(newline + 1);
   if (length > text.size()) return false;
