@@ -41,14 +41,8 @@ std::optional<std::vector<KeyedRecord>> records_of(const json::value* list, cons
 }  // namespace
 
 json::object to_json(const std::string& key, const Record& record) {
-  json::object o{{"key", key}};
-  if (record.value)
-    o["val"] = *record.value;
-  else
-    o["val"] = nullptr;
-  o["ts"] = record.version.wall_ms;
-  o["logical"] = record.version.logical;
-  o["node"] = record.version.node;
+  auto o = to_object(record);
+  o["key"] = key;
   return o;
 }
 
@@ -62,7 +56,7 @@ std::optional<KeyedRecord> keyed_record_from(const json::value& value) {
   if (!value.is_object()) return std::nullopt;
   auto* key = value.as_object().if_contains("key");
   if (!key || !key->is_string()) return std::nullopt;
-  auto record = decode(json::serialize(value));
+  auto record = record_from(value.as_object());
   if (!record) return std::nullopt;
   return KeyedRecord{std::string(key->as_string()), *record};
 }

@@ -23,7 +23,7 @@ void HybridClock::observe(const Version& seen) {
   }
 }
 
-std::string encode(const Record& record) {
+boost::json::object to_object(const Record& record) {
   boost::json::object o;
   if (record.value)
     o["val"] = *record.value;
@@ -32,14 +32,19 @@ std::string encode(const Record& record) {
   o["ts"] = record.version.wall_ms;
   o["logical"] = record.version.logical;
   o["node"] = record.version.node;
-  return boost::json::serialize(o);
+  return o;
 }
+
+std::string encode(const Record& record) { return boost::json::serialize(to_object(record)); }
 
 std::optional<Record> decode(std::string_view text) {
   boost::system::error_code ec;
   auto json = boost::json::parse(text, ec);
   if (ec || !json.is_object()) return std::nullopt;
-  const auto& o = json.as_object();
+  return record_from(json.as_object());
+}
+
+std::optional<Record> record_from(const boost::json::object& o) {
   // A whole number up to `max`; a double only when it is one exactly (no conversion of 1e300).
   auto number = [&](const char* name, std::uint64_t max) -> std::optional<std::uint64_t> {
     auto* v = o.if_contains(name);

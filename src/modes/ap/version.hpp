@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include <boost/json/object.hpp>
+
 namespace sysdist::ap {
 
 struct Version {
@@ -44,5 +46,8 @@ struct Record {
 // on-disk form of the data keyspace in AP mode.
 std::string encode(const Record& record);
 std::optional<Record> decode(std::string_view text);
+// The same as a JSON object (peer messages add "key" to it).
+boost::json::object to_object(const Record& record);
+std::optional<Record> record_from(const boost::json::object& object);
 
 }  // namespace sysdist::ap
