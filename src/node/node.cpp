@@ -6,6 +6,7 @@
 #include "common/net.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "node/data_dir.hpp"
 #include "node/logging.hpp"
 #include "node/mode.hpp"
 #include "peer/batching_transport.hpp"
@@ -56,6 +57,10 @@ int Node::run() {
     log->critical("{}", e.what());
     return 1;
   }
+  if (auto refusal = claim_data_dir(io, *store, config_)) {
+    log->critical("{}", *refusal);
+    return 1;
+  }
   const auto incarnation = next_incarnation(io, *store);
   auto transport = make_batching_transport(
       make_http_transport(io.get_executor(), config_.membership, config_.secret, metrics),
@@ -87,6 +92,9 @@ int Node::run() {
     };
     log->info("node {} serving {} mode on {}:{} (data {}, incarnation {})", config_.membership.self + 1, config_.mode,
               config_.host, config_.port, config_.data_dir, incarnation);
+    if (config_.secret.empty())
+      log->warn("no cluster secret: peer and admin routes are open to every local process "
+                "(set SYSDIST_SECRET; bin/cluster and bin/demo create one)");
   };
   auto shutdown = [&]() -> asio::awaitable<void> {
     log->info("shutting down: no new requests, finishing {} in flight", router.in_flight());

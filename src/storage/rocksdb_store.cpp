@@ -27,7 +27,9 @@ void check(const rocksdb::Status& status, const char* what) {
 
 RocksdbStore::RocksdbStore(const std::string& dir, Metrics& metrics, std::chrono::milliseconds slow_storage)
     : metrics_(metrics), slow_storage_(slow_storage) {
+  // Private to the node's user: every value is in here, and /admin/dump needs the secret.
   std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;

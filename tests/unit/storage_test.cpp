@@ -1,10 +1,11 @@
 // RocksdbStore: commits are durable and visible, concurrent commits share synced writes
 // (group commit), ordered commits skip the sync and keep their place, deletes remove, and
-// a reopened store has everything acknowledged.
+// a reopened store has everything acknowledged. A data dir is private and knows whose it is.
 #include <filesystem>
 
 #include <boost/test/unit_test.hpp>
 
+#include "node/data_dir.hpp"
 #include "storage/memory_store.hpp"
 #include "storage/rocksdb_store.hpp"
 #include "test_support.hpp"
@@ -128,6 +129,37 @@ BOOST_AUTO_TEST_CASE(a_locked_data_dir_is_a_clear_error) {
   Metrics metrics;
   RocksdbStore first(dir.path.string(), metrics, {});
   BOOST_CHECK_THROW(RocksdbStore(dir.path.string(), metrics, {}), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(a_data_dir_is_private_to_its_user) {
+  TempDir dir;
+  Metrics metrics;
+  RocksdbStore store(dir.path.string(), metrics, {});
+  const auto perms = std::filesystem::status(dir.path).permissions();
+  BOOST_TEST((perms == std::filesystem::perms::owner_all));
+}
+
+BOOST_AUTO_TEST_CASE(a_data_dir_knows_its_mode_membership_and_member) {
+  asio::io_context io;
+  MemoryStore store;
+  Config ca;
+  ca.mode = "CA";
+  ca.data_dir = "data/3001";
+  for (unsigned short m = 0; m < 5; ++m) ca.membership.members.push_back({"127.0.0.1", static_cast<unsigned short>(3001 + m)});
+  BOOST_TEST(!claim_data_dir(io, store, ca).has_value());  // first start: recorded
+  BOOST_TEST(!claim_data_dir(io, store, ca).has_value());  // the same node again
+  auto ap = ca;
+  ap.mode = "AP";
+  auto refusal = claim_data_dir(io, store, ap);
+  BOOST_REQUIRE(refusal.has_value());
+  BOOST_TEST(refusal->find("data/3001 holds a CA node") != std::string::npos, *refusal);
+  BOOST_TEST(refusal->find("this is an AP node") != std::string::npos, *refusal);
+  auto other_member = ca;
+  other_member.membership.self = 2;
+  BOOST_TEST(claim_data_dir(io, store, other_member).has_value());
+  auto other_cluster = ca;
+  other_cluster.membership.members.pop_back();
+  BOOST_TEST(claim_data_dir(io, store, other_cluster).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
