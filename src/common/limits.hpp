@@ -33,7 +33,14 @@ inline constexpr std::size_t max_txn_id_bytes = 64;
 // A request must arrive whole within this; also the idle keep-alive timeout.
 inline constexpr auto request_read_timeout = 15s;
 inline constexpr auto response_write_timeout = 15s;
-inline constexpr std::size_t max_connections = 1024;
+// Inbound connections (node/connection_budgets.hpp derives the budgets from the
+// descriptor limit): caps, what storage may keep open, and a margin for everything else.
+inline constexpr std::size_t max_client_connections = 16384;
+inline constexpr std::size_t max_peer_connections = 1024;
+inline constexpr std::size_t storage_open_files = 256;
+inline constexpr std::size_t descriptor_margin = 64;
+// After EMFILE/ENFILE the accept loop pauses this long instead of spinning.
+inline constexpr auto accept_backoff = 50ms;
 // Peer connections kept idle per peer for reuse.
 inline constexpr std::size_t max_idle_peer_connections = 64;
 // Peer calls carried by one /peer/batch request; its reply may carry that many bodies.

@@ -24,6 +24,9 @@ std::string_view help_for(std::string_view family) {
   static constexpr std::pair<std::string_view, std::string_view> help[] = {
       {"sysdist_http_requests_total", "HTTP requests answered, by route, method and status"},
       {"sysdist_http_request_seconds", "Time to answer an HTTP request, by route and method"},
+      {"sysdist_http_connections_evicted_total", "Idle connections closed to make room in a full budget, by kind"},
+      {"sysdist_http_connections_refused_total", "Connections refused with a full budget and none idle, by kind"},
+      {"sysdist_http_accept_errors_total", "Accepts that failed for lack of descriptors or memory (then a pause)"},
       {"sysdist_peer_calls_total", "Calls made to each peer, by outcome"},
       {"sysdist_peer_batches_total", "Batches of peer calls sent as one /peer/batch request"},
       {"sysdist_peer_batched_calls_total", "Peer calls that travelled inside a batch"},

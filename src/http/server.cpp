@@ -1,5 +1,8 @@
 #include "http/server.hpp"
 
+#include <list>
+#include <set>
+
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "node/logging.hpp"
@@ -8,10 +11,29 @@ namespace sysdist {
 
 namespace {
 
+enum Kind { client = 0, peer = 1 };
+const char* kind_name(Kind kind) { return kind == peer ? "peer" : "client"; }
+
+// One open connection, for its budget: idle while it waits for the first byte of a request.
+struct Slot {
+  beast::tcp_stream* stream;
+  bool idle = true;
+  std::chrono::steady_clock::time_point idle_since = std::chrono::steady_clock::now();
+  bool closing = false;  // closed to make room; its coroutine has not ended yet
+};
+
 class BeastServer final : public HttpServer {
  public:
-  BeastServer(asio::any_io_executor executor, const std::string& host, unsigned short port, Router& router)
-      : acceptor_(executor), router_(router), sys_id_(std::to_string(port)) {
+  BeastServer(asio::any_io_executor executor, const std::string& host, unsigned short port, Router& router,
+              ConnectionBudgets budgets, const Membership& membership, Metrics& metrics)
+      : acceptor_(executor), router_(router), sys_id_(std::to_string(port)), metrics_(metrics) {
+    budget_[client] = budgets.clients;
+    budget_[peer] = budgets.peers;
+    for (const auto& member : membership.members) {  // peers bind their member address
+      boost::system::error_code ec;
+      auto address = asio::ip::make_address(member.host, ec);
+      if (!ec) member_addresses_.insert(address);
+    }
     tcp::endpoint endpoint(asio::ip::make_address(host), port);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -24,28 +46,82 @@ class BeastServer final : public HttpServer {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
   }
-  std::size_t open_connections() const override { return connections_; }
+  boost::json::object connections() const override {
+    return {{"clients", open_[client]}, {"peers", open_[peer]},
+            {"client_budget", budget_[client]}, {"peer_budget", budget_[peer]}};
+  }
 
  private:
   asio::awaitable<void> accept_loop() {
+    asio::steady_timer backoff(acceptor_.get_executor());
     while (acceptor_.is_open()) {
       auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-      if (ec) continue;                                       // e.g. out of file descriptors for a moment
-      if (connections_ >= limits::max_connections) continue;  // socket closes here
-      asio::co_spawn(acceptor_.get_executor(), serve(beast::tcp_stream(std::move(socket))), log_failure("connection"));
+      if (ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+          ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
+        // Out of descriptors for a moment: pause instead of spinning on the same error.
+        metrics_.count("sysdist_http_accept_errors_total", "");
+        backoff.expires_after(limits::accept_backoff);
+        co_await backoff.async_wait(use_tuple);
+        continue;
+      }
+      boost::system::error_code remote_ec;
+      const auto remote = socket.remote_endpoint(remote_ec);
+      if (ec || remote_ec) continue;
+      const auto kind = member_addresses_.contains(remote.address()) ? peer : client;
+      if (!make_room(kind)) {
+        metrics_.count("sysdist_http_connections_refused_total", std::string("kind=\"") + kind_name(kind) + "\"");
+        continue;  // the socket closes here
+      }
+      asio::co_spawn(acceptor_.get_executor(), serve(beast::tcp_stream(std::move(socket)), kind),
+                     log_failure("connection"));
     }
   }
 
-  // Reads requests until the client closes, times out or asks to close.
-  asio::awaitable<void> serve(beast::tcp_stream stream) {
-    struct Counted {  // counts the connection for as long as this coroutine lives
-      std::size_t& n;
-      explicit Counted(std::size_t& count) : n(count) { ++n; }
-      ~Counted() { --n; }
-    } counted(connections_);
+  // A connection of `kind` may open when its budget has room, or once the oldest idle
+  // connection of that kind is closed; otherwise it is refused.
+  bool make_room(Kind kind) {
+    if (open_[kind] < budget_[kind]) return true;
+    Slot* oldest = nullptr;
+    for (auto& slot : slots_[kind])
+      if (slot.idle && !slot.closing && (!oldest || slot.idle_since < oldest->idle_since)) oldest = &slot;
+    if (!oldest) return false;
+    oldest->closing = true;
+    --open_[kind];
+    boost::system::error_code ignored;
+    oldest->stream->socket().close(ignored);  // its coroutine ends on its next turn
+    metrics_.count("sysdist_http_connections_evicted_total", std::string("kind=\"") + kind_name(kind) + "\"");
+    return true;
+  }
+
+  // Waits for the first bytes of the next request; meanwhile the connection is idle.
+  asio::awaitable<bool> first_bytes(beast::tcp_stream& stream, beast::flat_buffer& buffer, Slot& slot) {
+    slot.idle = true;
+    slot.idle_since = std::chrono::steady_clock::now();
+    stream.expires_after(limits::request_read_timeout);  // also the idle keep-alive timeout
+    auto [ec, bytes] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+    buffer.commit(bytes);
+    slot.idle = false;
+    co_return !ec && !slot.closing;
+  }
+
+  // Reads requests until the client closes, times out, asks to close or is closed for room.
+  asio::awaitable<void> serve(beast::tcp_stream stream, Kind kind) {
+    auto& slots = slots_[kind];
+    auto slot = slots.insert(slots.end(), Slot{&stream});
+    ++open_[kind];
+    struct Release {  // gives the slot back however this coroutine ends
+      BeastServer& server;
+      Kind kind;
+      std::list<Slot>::iterator slot;
+      ~Release() {
+        if (!slot->closing) --server.open_[kind];
+        server.slots_[kind].erase(slot);
+      }
+    } release{*this, kind, slot};
     beast::flat_buffer buffer;
     for (;;) {
+      if (buffer.size() == 0 && !co_await first_bytes(stream, buffer, *slot)) break;
       http::request_parser<http::string_body> parser;
       parser.header_limit(limits::max_header_bytes);
       parser.body_limit(limits::max_peer_body_bytes);  // the largest; lowered per route below
@@ -110,14 +186,18 @@ class BeastServer final : public HttpServer {
   tcp::acceptor acceptor_;
   Router& router_;
   std::string sys_id_;
-  std::size_t connections_ = 0;
+  Metrics& metrics_;
+  std::set<asio::ip::address> member_addresses_;
+  std::size_t budget_[2] = {}, open_[2] = {};
+  std::list<Slot> slots_[2];  // by kind, oldest first
 };
 
 }  // namespace
 
 std::unique_ptr<HttpServer> start_http_server(asio::any_io_executor executor, const std::string& host,
-                                              unsigned short port, Router& router) {
-  return std::make_unique<BeastServer>(std::move(executor), host, port, router);
+                                              unsigned short port, Router& router, ConnectionBudgets budgets,
+                                              const Membership& membership, Metrics& metrics) {
+  return std::make_unique<BeastServer>(std::move(executor), host, port, router, budgets, membership, metrics);
 }
 
 }  // namespace sysdist

@@ -26,6 +26,7 @@ const std::map<std::string, std::string> environment_names = {
     {"SYSDIST_ANTI_ENTROPY_MS", "anti-entropy-ms"},
     {"SYSDIST_TOMBSTONE_GRACE_MS", "tombstone-grace-ms"},
     {"SYSDIST_MAX_CLOCK_DRIFT_MS", "max-clock-drift-ms"},
+    {"SYSDIST_MAX_CLIENT_CONNECTIONS", "max-client-connections"},
     {"SYSDIST_ELECTION_TIMEOUT_MS_MIN", "election-timeout-ms-min"},
     {"SYSDIST_ELECTION_TIMEOUT_MS_MAX", "election-timeout-ms-max"},
     {"SYSDIST_HEARTBEAT_MS", "heartbeat-ms"},
@@ -80,6 +81,7 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
     ("heartbeat-ms", po::value(&heartbeat_ms)->default_value(60), "CP: leader heartbeat period  [env SYSDIST_HEARTBEAT_MS]")
     ("snapshot-entries", po::value(&c.snapshot_entries)->default_value(10000), "CP: snapshot and compact the log every this many applied entries  [env SYSDIST_SNAPSHOT_ENTRIES]")
     ("appends-in-flight", po::value(&c.appends_in_flight)->default_value(1), "CP: AppendEntries in flight per follower (above 1: pipelining)  [env SYSDIST_APPENDS_IN_FLIGHT]")
+    ("max-client-connections", po::value(&c.max_client_connections)->default_value(0), "client connections kept open at most; when full the oldest idle one is closed first (0: derived from the descriptor limit)  [env SYSDIST_MAX_CLIENT_CONNECTIONS]")
     ("peer-calls-in-flight", po::value(&c.peer_calls_in_flight)->default_value(2), "peer calls sent alone per peer; calls beyond wait and leave together as one batch (0: never batch)  [env SYSDIST_PEER_CALLS_IN_FLIGHT]")
     ("replicas", po::value(&c.replicas)->default_value(3), "AP: replicas per key (N)  [env SYSDIST_REPLICAS]")
     ("read-quorum", po::value(&c.read_quorum)->default_value(2), "AP: replies a read waits for (R)  [env SYSDIST_READ_QUORUM]")

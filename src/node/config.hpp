@@ -20,6 +20,7 @@ struct Config {
   std::string log_level = "info";
   std::string secret;  // cluster secret for peer and admin routes; empty: no check
   std::chrono::milliseconds rpc_timeout{1000};
+  std::size_t max_client_connections = 0;  // 0: derived from the descriptor limit
   std::size_t peer_calls_in_flight = 2;  // calls per peer sent alone; more wait and leave as one batch (0: never)
   std::chrono::milliseconds in_doubt_timeout{60000};
   std::chrono::milliseconds slow_storage{0};

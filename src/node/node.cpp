@@ -6,6 +6,7 @@
 #include "common/net.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "node/connection_budgets.hpp"
 #include "node/data_dir.hpp"
 #include "node/logging.hpp"
 #include "node/mode.hpp"
@@ -71,6 +72,8 @@ int Node::run() {
     log->critical("{}", e.what());
     return 2;
   }
+  const auto budgets = connection_budgets(raise_fd_limit(), config_.membership.size(), config_.max_client_connections);
+  log->info("{}", describe(budgets));
   Router router(*mode, config_, metrics);
   std::unique_ptr<HttpServer> server;
   int exit_code = 0;
@@ -78,7 +81,8 @@ int Node::run() {
   auto startup = [&]() -> asio::awaitable<void> {
     co_await mode->start();
     try {
-      server = start_http_server(io.get_executor(), config_.host, config_.port, router);
+      server = start_http_server(io.get_executor(), config_.host, config_.port, router, budgets, config_.membership,
+                                 metrics);
     } catch (const std::exception& e) {
       log->critical("cannot listen on {}:{}: {}", config_.host, config_.port, e.what());
       exit_code = 1;
@@ -87,7 +91,7 @@ int Node::run() {
     }
     router.add_status = [&](boost::json::object& status) {
       status["pid"] = ::getpid();  // for fault tools (sysdist-check's kill and pause)
-      status["connections"] = server->open_connections();
+      status["connections"] = server->connections();
       status["peers"] = peer_view(config_.membership, transport->health());
     };
     log->info("node {} serving {} mode on {}:{} (data {}, incarnation {})", config_.membership.self + 1, config_.mode,

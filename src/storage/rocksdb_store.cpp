@@ -34,6 +34,7 @@ RocksdbStore::RocksdbStore(const std::string& dir, Metrics& metrics, std::chrono
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.max_background_jobs = 1;  // five nodes share two cores
+  options.max_open_files = limits::storage_open_files;  // part of the descriptor budget
   // A write-ahead log file is deleted only once every column family in it is flushed; the
   // small ones (meta, txn) rarely fill a memtable, so without a cap logs pile up for ever.
   options.max_total_wal_size = 64 << 20;

@@ -1,6 +1,8 @@
 // Options of SPEC section 1: the port picks the node, flags beat environment variables,
 // bad settings stop the node with a clear message.
+#include "common/limits.hpp"
 #include "node/config.hpp"
+#include "node/connection_budgets.hpp"
 
 #include <cstdlib>
 
@@ -72,6 +74,18 @@ BOOST_AUTO_TEST_CASE(help_lists_every_option_and_exits_zero) {
   for (auto option : {"--mode", "--peers", "--host", "--data-dir", "--log-level", "--secret", "--rpc-timeout-ms",
                       "--in-doubt-timeout-ms", "--slow-storage-ms", "--replicas", "--read-quorum", "--write-quorum"})
     BOOST_TEST(parsed.message.find(option) != std::string::npos, option);
+}
+
+BOOST_AUTO_TEST_CASE(connection_budgets_leave_room_for_storage_and_peer_pools) {
+  for (std::size_t fds : {1024u, 4096u, 20000u, 1048576u}) {
+    auto b = connection_budgets(fds, 5);
+    BOOST_TEST(b.clients + b.peers + limits::storage_open_files + 4 * limits::max_idle_peer_connections <= fds,
+               "fd limit " << fds);
+    BOOST_TEST(b.peers >= 16u);
+    BOOST_TEST(b.clients <= limits::max_client_connections);
+  }
+  BOOST_TEST(connection_budgets(20000, 5, 500).clients == 500u);
+  BOOST_TEST(connection_budgets(20000, 5).clients > 2000u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
