@@ -50,6 +50,14 @@ inline constexpr std::size_t max_batch_reply_bytes = max_batch_calls * (max_peer
 inline constexpr std::size_t max_append_entries = 256;
 // RocksDB's block cache per node (uncompressed blocks of stored data, shared by keyspaces).
 inline constexpr std::size_t storage_block_cache_bytes = 64 << 20;
+// A full disk (storage/rocksdb_store.hpp): how often the storage thread looks for free
+// space, and how much must be free before writes resume.
+// Writes stop while less than the reserve (plus the write) is free, so that RocksDB itself
+// never meets a full disk and can still flush, compact and delete.
+inline constexpr auto storage_full_check_interval = 500ms;
+inline constexpr std::size_t storage_memtable_bytes = 16 << 20;
+inline constexpr std::size_t storage_reserve_bytes = 64 << 20;
+inline constexpr std::size_t storage_resume_free_bytes = 96 << 20;
 // Mutations merged into one synced RocksDB WriteBatch.
 inline constexpr std::size_t max_group_commit_mutations = 4096;
 // Graceful shutdown waits at most this long for in-flight requests.

@@ -34,6 +34,7 @@ std::string_view help_for(std::string_view family) {
       {"sysdist_storage_batched_commits_total", "Commits that shared those writes"},
       {"sysdist_storage_mutations_total", "Keys written or deleted by those writes"},
       {"sysdist_storage_fsync_seconds", "Time of each synced storage write"},
+      {"sysdist_storage_full_total", "Times the disk was found full (writes then answer 507 until space returns)"},
       {"sysdist_2pc_transactions_total", "Two-phase-commit transactions coordinated here, by outcome"},
       {"sysdist_ap_writes_total", "AP writes coordinated here, by outcome"},
       {"sysdist_ap_read_repairs_total", "Stale replicas repaired after a read"},

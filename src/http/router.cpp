@@ -137,6 +137,10 @@ asio::awaitable<HttpResponse> Router::database(const HttpRequest& request, const
   const auto& key = segments[1];
   if (auto bad = check_key(key)) co_return reply_for(*bad, 0, key);
   if (shutting_down_) co_return error_response(503, "shutting_down", "This node is shutting down");
+  if (method != "GET" && storage_full && storage_full())  // definitely not applied: nothing started
+    co_return error_response(507, "storage_full",
+                             "This node's disk is full: nothing was written. Reads go on; writes resume by "
+                             "themselves once space is freed");
 
   if (method == "GET") co_return reply_for(co_await mode_.get(key, stale), 200, key);
   if (method == "DELETE") co_return reply_for(co_await mode_.remove(key), 200, key);
@@ -169,6 +173,7 @@ HttpResponse Router::admin(const std::string& action) {
   status["mode"] = config_.mode;
   status["in_flight"] = in_flight_ - 1;  // not counting this request
   status["shutting_down"] = shutting_down_;
+  status["storage_full"] = storage_full && storage_full();
   if (add_status) add_status(status);
   return {200, boost::json::serialize(status)};
 }

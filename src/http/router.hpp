@@ -37,6 +37,8 @@ class Router {
   std::size_t in_flight() const { return in_flight_; }
   // Filled by the node: extra facts for /admin/status (e.g. open connections).
   std::function<void(boost::json::object&)> add_status;
+  // Filled by the node: true while its disk is full (writes answer 507 then).
+  std::function<bool()> storage_full;
 
  private:
   boost::asio::awaitable<HttpResponse> route(const HttpRequest& request, std::string& route_label);

@@ -75,6 +75,7 @@ int Node::run() {
   const auto budgets = connection_budgets(raise_fd_limit(), config_.membership.size(), config_.max_client_connections);
   log->info("{}", describe(budgets));
   Router router(*mode, config_, metrics);
+  router.storage_full = [&store] { return store->full(); };
   std::unique_ptr<HttpServer> server;
   int exit_code = 0;
 

@@ -50,8 +50,11 @@ class Store {
   // Visits every entry of a keyspace in key order.
   virtual void for_each(Keyspace space,
                         const std::function<void(std::string_view key, std::string_view value)>& visit) const = 0;
-  // Applies the batch atomically; returns once it is durable (or, ordered, written).
+  // Applies the batch atomically; returns once it is durable (or, ordered, written). While
+  // the disk is full a commit waits until space returns (it is never acknowledged unwritten).
   virtual boost::asio::awaitable<void> commit(Batch batch, Durability durability = Durability::durable) = 0;
+  // True while the disk is full: new client writes are refused (507) instead of waiting.
+  virtual bool full() const { return false; }
 };
 
 }  // namespace sysdist

@@ -13,6 +13,7 @@ NS=""
 PORTS=()
 declare -A PIDS=()
 NODE_ARGS=()
+DATA_ROOT=""  # where the data dirs live; $WORK unless a test mounts a small disk
 MODE=${MODE:-CA}
 FAILED=0
 
@@ -29,6 +30,7 @@ cleanup() {
     for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -CONT "$pid" 2>/dev/null || true; kill -9 "$pid" 2>/dev/null || true; done
   fi
   wait 2>/dev/null || true
+  [ -n "$DATA_ROOT" ] && umount "$DATA_ROOT" 2>/dev/null
   [ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
   if [ $status -ne 0 ] && [ $status -ne 77 ]; then
     for f in "$WORK"/node*.log; do [ -f "$f" ] && { echo "--- last lines of $f"; tail -n 25 "$f"; }; done
@@ -65,7 +67,7 @@ start_node() {
   local i=$1; shift
   local prefix=()
   [ -n "$NS" ] && prefix=(ip netns exec "$NS")  # execs the node: $! is the node's own pid
-  MODE=$MODE "${prefix[@]}" "$BIN" "$(port_of "$i")" --data-dir "$WORK/data$i" "${NODE_ARGS[@]}" "$@" \
+  MODE=$MODE "${prefix[@]}" "$BIN" "$(port_of "$i")" --data-dir "${DATA_ROOT:-$WORK}/data$i" "${NODE_ARGS[@]}" "$@" \
     >>"$WORK/node$i.log" 2>&1 &
   PIDS[$i]=$!
 }
@@ -141,6 +143,16 @@ PY
   done
 }
 
+# expect_values_read_back FILE: every "key value" line of FILE reads back (through each
+# node in turn; AP reads ask the key's replicas).
+expect_values_read_back() {
+  local n=0 key value
+  while read -r key value; do
+    n=$((n % 5 + 1))
+    expect_eq "$(value_on "$n" "$key")" "$value" "$key read through node $n"
+  done <"$1"
+}
+
 # CA: wait (at most 10 s) until no node holds a prepared transaction: after a fault heals,
 # late proposals and missed decisions are resolved by the in-doubt scan.
 wait_settled() {
@@ -173,4 +185,51 @@ run_check() {
   CHECK_OUTPUT=$(cd "$ROOT" && in_ns "$ROOT/build/release/sysdist-check" --mode "$MODE" --scripts "$ROOT/bin" \
     --history "$WORK/history.jsonl" "$@" 2>/dev/null) || CHECK_STATUS=$?
   grep -v '^      ' <<<"$CHECK_OUTPUT" | tail -n 8
+}
+
+# disk_full_scenario: the cluster's data dirs share one small tmpfs (as five demo nodes
+# share one disk). Writes are acknowledged, the disk is filled, writes through node 1 must
+# answer 507 (after at most a few that were in flight when it filled) while reads go on;
+# once the filler is deleted writes resume by themselves, and every acknowledged write is
+# still there. Needs root (mount).
+disk_full_scenario() {
+  [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root to mount a small tmpfs"; exit 77; }
+  DATA_ROOT="$WORK/disk"
+  mkdir -p "$DATA_ROOT"
+  mount -t tmpfs -o size=600m tmpfs "$DATA_ROOT"
+  start_cluster "$@"
+  : >"$WORK/acked"
+  for k in $(seq 10); do
+    expect_status 201 POST 1 "/database/before$k/v$k"
+    echo "before$k v$k" >>"$WORK/acked"
+  done
+  log "filling the disk"
+  dd if=/dev/zero of="$DATA_ROOT/filler" bs=1M 2>/dev/null || true
+  local seen507=0 k
+  head -c 200000 /dev/zero | tr '\0' x >"$WORK/big"
+  for k in $(seq 150); do  # bounded: 200 KB each (past RocksDB's preallocated log) until storage_full
+    req PUT 1 "/database/during$k" --data-binary @"$WORK/big"
+    [ "$STATUS" = 201 ] && echo "during$k $(cat "$WORK/big")" >>"$WORK/acked"
+    if [ "$STATUS" = 507 ]; then seen507=1; break; fi
+  done
+  [ $seen507 = 1 ] || fail "no write answered 507 on a full disk (last: $STATUS $BODY)"
+  expect_eq "$(json_field "$BODY" code)" storage_full "code of the 507"
+  expect_status 507 PUT 1 /database/again --data x
+  expect_status 200 GET 1 /database/before3
+  req GET 1 /admin/status
+  expect_eq "$(json_field "$BODY" storage_full)" True "storage_full in /admin/status"
+  log "freeing the disk"
+  local started=$SECONDS
+  rm -f "$DATA_ROOT/filler"
+  local resumed=0
+  for _ in $(seq 60); do
+    req POST 1 /database/after/resumed
+    [ "$STATUS" = 201 ] && { resumed=1; break; }
+    sleep 0.5
+  done
+  [ $resumed = 1 ] || fail "writes did not resume within 30 s of freeing the disk (last: $STATUS $BODY)"
+  echo "after resumed" >>"$WORK/acked"
+  log "writes resumed $((SECONDS - started)) s after the disk was freed"
+  sleep 2
+  check_acknowledged "$WORK/acked"
 }

@@ -199,6 +199,24 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_per_route_and_status) {
   BOOST_TEST(text.find("sysdist_http_request_seconds_bucket") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_full_disk_answers_writes_507_and_reads_as_usual) {
+  Fixture f;
+  f.send("POST", "/database/k/v");
+  bool full = true;
+  f.router.storage_full = [&] { return full; };
+  const auto calls = f.mode.calls;
+  for (auto* method : {"POST", "PUT", "DELETE"}) {
+    auto r = f.send(method, std::string("/database/k") + (std::string(method) == "POST" ? "/w" : ""), "w");
+    BOOST_TEST(r.status == 507u);
+    BOOST_TEST(f.field(r, "code") == "storage_full");
+  }
+  BOOST_TEST(f.mode.calls == calls);  // nothing reached the mode
+  BOOST_TEST(f.send("GET", "/database/k").status == 200u);
+  BOOST_TEST(f.send("GET", "/admin/status").body.find(R"("storage_full":true)") != std::string::npos);
+  full = false;
+  BOOST_TEST(f.send("POST", "/database/k/w").status == 201u);
+}
+
 BOOST_AUTO_TEST_CASE(invented_methods_add_no_metric_series) {
   Fixture f;
   f.send("BREW", "/database/k");

@@ -251,6 +251,11 @@ asio::awaitable<void> Raft::replicate(std::size_t peer, std::uint64_t term) {
     const bool heartbeat_due = Clock::now() >= next_heartbeat;
     if (heartbeat_due) progress.resume();
     const bool behind = progress.next() <= log_entries_.last_index();
+    if (heartbeat_due && !progress.can_send()) {  // the window is held by appends in flight
+      next_heartbeat = Clock::now() + context_.config.heartbeat_interval;
+      asio::co_spawn(executor_, heartbeat(peer, term), log_failure("raft heartbeat"));
+      continue;
+    }
     if (progress.can_send() && (behind || heartbeat_due)) {
       next_heartbeat = Clock::now() + context_.config.heartbeat_interval;
       if (progress.next() <= log_entries_.snapshot_index()) {
@@ -272,6 +277,26 @@ asio::awaitable<void> Raft::replicate(std::size_t peer, std::uint64_t term) {
     co_await wait.async_wait(use_tuple);
     replicator_wakers_.erase(waker);
   }
+}
+
+asio::awaitable<bool> Raft::heartbeat(std::size_t peer, std::uint64_t term) {
+  auto it = progress_.find(peer);
+  if (role_ != Role::leader || term_ != term || it == progress_.end()) co_return false;
+  const auto match = it->second.match();
+  const AppendHeader header{term, context_.config.membership.self, match, log_entries_.term_at(match).value_or(0),
+                            std::min(commit_, match)};
+  std::size_t none = 0;
+  PeerRequest request{"POST", "/raft/append", append_body(header, log_entries_, log_entries_.last_index() + 1, none, 0)};
+  auto result = co_await context_.transport.call(peer, std::move(request), context_.config.rpc_timeout);
+  if (role_ != Role::leader || term_ != term) co_return false;
+  auto reply = result.answered_ok() ? parse_append_reply(result.reply.body) : std::nullopt;
+  if (!reply) co_return false;
+  if (reply->term > term_) {
+    co_await become_follower(reply->term, std::nullopt);
+    co_return false;
+  }
+  last_ack_[peer] = Clock::now();  // it answered in this term, whatever it says of its log
+  co_return true;
 }
 
 asio::awaitable<void> Raft::append_and_wake(std::size_t peer, std::uint64_t term, Append append) {
@@ -306,13 +331,6 @@ Raft::Append Raft::next_append(Progress& progress, std::uint64_t term) {
   auto body = append_body(header, log_entries_, prev_index + 1, count, limits::max_peer_body_bytes);
   progress.sent(prev_index + count);
   return Append{PeerRequest{"POST", "/raft/append", std::move(body)}, prev_index + count};
-}
-
-asio::awaitable<bool> Raft::send_append(std::size_t peer, std::uint64_t term) {
-  auto it = progress_.find(peer);
-  if (it == progress_.end() || it->second.next() <= log_entries_.snapshot_index()) co_return false;
-  auto append = next_append(it->second, term);
-  co_return co_await await_append(peer, term, std::move(append));
 }
 
 asio::awaitable<bool> Raft::await_append(std::size_t peer, std::uint64_t term, Append append) {
@@ -363,8 +381,10 @@ asio::awaitable<AppendReply> Raft::on_append(const AppendRequest& request) {
   if (persisted_ < last_new && accepted.first_new > last_new) {
     // Nothing new here, but an earlier append of these entries may still be on its way to
     // disk (a retry after a timeout, or pipelining): acknowledge only once it is durable.
+    // Refuse before the leader gives up on this call, so that a slow or full disk still
+    // lets the leader hear from us (CheckQuorum, ReadIndex) instead of losing its majority.
     std::function<bool()> durable = [&] { return persisted_ >= last_new || term_ != term; };
-    co_await wait_until(std::move(durable), Clock::now() + context_.config.rpc_timeout);
+    co_await wait_until(std::move(durable), Clock::now() + context_.config.rpc_timeout / 2);
     if (term_ != term || persisted_ < last_new) co_return refuse();
   }
   // Appends of one term never truncate each other, so what this one wrote is still there;
@@ -686,9 +706,9 @@ asio::awaitable<void> Raft::confirm_read_batches(std::uint64_t term) {
 asio::awaitable<bool> Raft::confirm_leadership(std::uint64_t term) {
   if (role_ != Role::leader || term_ != term) co_return false;
   // A majority must answer a heartbeat of this term.
-  std::vector<decltype(asio::co_spawn(executor_, send_append(0, term), asio::deferred))> round;
+  std::vector<decltype(asio::co_spawn(executor_, heartbeat(0, term), asio::deferred))> round;
   for (auto peer : context_.config.membership.others())
-    round.push_back(asio::co_spawn(executor_, send_append(peer, term), asio::deferred));
+    round.push_back(asio::co_spawn(executor_, heartbeat(peer, term), asio::deferred));
   auto group = asio::experimental::make_parallel_group(std::move(round));
   auto [order, failures, answered] = co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
   std::size_t acks = 1;

@@ -85,15 +85,18 @@ class Raft {
                                                                   PeerRequest request, std::uint64_t last_sent,
                                                                   std::chrono::milliseconds timeout);
   // AppendEntries: next_append() builds the next one for a follower (entries up to the peer
-  // body budget) and counts it in flight; await_append() sends it and records the answer;
-  // send_append() does both.
+  // body budget) and counts it in flight; await_append() sends it and records the answer.
   struct Append {
     PeerRequest request;
     std::uint64_t last = 0;  // the last index it carries
   };
   Append next_append(Progress& progress, std::uint64_t term);
   boost::asio::awaitable<bool> await_append(std::size_t peer, std::uint64_t term, Append append);
-  boost::asio::awaitable<bool> send_append(std::size_t peer, std::uint64_t term);
+  // An empty AppendEntries at the follower's known match, outside the replication window:
+  // the follower answers at once (nothing to write), so one whose disk is slow or full --
+  // its window held by an append still being written -- stays in touch (CheckQuorum) and
+  // confirms reads (ReadIndex). True when it answered in this term.
+  boost::asio::awaitable<bool> heartbeat(std::size_t peer, std::uint64_t term);
   boost::asio::awaitable<void> append_and_wake(std::size_t peer, std::uint64_t term, Append append);
   boost::asio::awaitable<void> persist_term_and_vote();
   boost::asio::awaitable<void> persist_entries(std::uint64_t from, std::uint64_t old_last);
