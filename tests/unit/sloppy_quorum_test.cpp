@@ -77,6 +77,34 @@ BOOST_AUTO_TEST_CASE(stand_in_keeps_a_hint_and_hands_it_off_after_restarts) {
   BOOST_TEST(c.hints(stand_in) == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(hints_a_target_refuses_are_dropped_visibly_and_block_no_other_hint) {
+  ApCluster c;
+  const auto replicas = c.replicas_of("city");
+  const auto down = replicas[0];
+  const auto coordinator = outsider(replicas);
+  c.crash(down);
+  for (auto* key : {"city", "river", "hill"}) c.put(coordinator, key, "v");
+  test::settle(c.io, 300ms);  // stand-ins take hints for the node that is down
+  std::size_t held = 0;
+  for (std::size_t i = 0; i < ApCluster::nodes; ++i) held += c.hints(i);
+  BOOST_REQUIRE(held > 0u);
+  // The node comes back refusing every handoff (as it would a version from the far future).
+  c.network.attach(down, [](PeerRequest) -> boost::asio::awaitable<PeerReply> {
+    co_return PeerReply{400, R"({"error":"refused","code":"bad_message"})"};
+  });
+  for (std::size_t i = 0; i < ApCluster::nodes; ++i)
+    if (i != down) c.hand_off(i);
+  std::size_t left = 0, refused = 0;
+  for (std::size_t i = 0; i < ApCluster::nodes; ++i)
+    if (i != down) {
+      left += c.hints(i);
+      refused += c.modes[i]->status().at("anti_entropy").at("hints_refused").as_uint64();
+    }
+  BOOST_TEST(left == 0u);  // not resent for ever
+  BOOST_TEST(refused == held);
+  BOOST_TEST(c.metrics.render().find("sysdist_ap_hints_dropped_total") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(read_repairs_a_replica_tricked_with_an_old_value) {
   ApCluster c;
   c.put(0, "city", "Rome");
