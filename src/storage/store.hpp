@@ -5,10 +5,13 @@
 //         node serves reads from.
 //   txn   CA transaction id -> JSON transaction record (see modes/ca/txn.hpp): prepared,
 //         committed or aborted; survives restarts so in-doubt transactions can be resolved.
-//   meta  small node facts, e.g. "incarnation" (decimal, bumped at every start).
+//   meta  small node facts: "incarnation" (decimal, bumped at every start) and
+//         "node/identity" ("MODE member-number host:port,..." from the first start: a node of
+//         another mode, membership or member refuses this dir; node/data_dir.hpp).
 //   hints AP: "<target host:port>\x1f<key>" -> record (modes/ap/version.hpp) a stand-in
 //         keeps for a replica that was unreachable, until it is handed off.
-//   raft_log CP: 20-digit zero-padded index -> {"term": n, "cmd": command JSON}. The term and
+//   raft_log CP: 20-digit zero-padded index -> "<term>\n<command>" (the command's binary
+//         frame, modes/cp/command.hpp; logs written before held {"term","cmd"} JSON). The term and
 //         vote live in meta ("raft/term", "raft/vote"), the last applied index in meta
 //         ("raft/applied"), written with the data it applied; "raft/synced" is what a leader
 //         writes to sync the entries it wrote without a sync (its value is not read).
