@@ -46,6 +46,9 @@ inline constexpr std::size_t max_idle_peer_connections = 64;
 // Peer calls carried by one /peer/batch request; its reply may carry that many bodies.
 inline constexpr std::size_t max_batch_calls = 64;
 inline constexpr std::size_t max_batch_reply_bytes = max_batch_calls * (max_peer_body_bytes + 32);
+// AP: hints kept for one unreachable replica, in bytes (the oldest go first; anti-entropy
+// repairs what they carried once it is back). --max-hint-bytes overrides.
+inline constexpr std::size_t max_hint_bytes_per_target = 64 << 20;
 // Entries in one AppendEntries, whatever their size.
 inline constexpr std::size_t max_append_entries = 256;
 // RocksDB's block cache per node (uncompressed blocks of stored data, shared by keyspaces).

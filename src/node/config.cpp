@@ -27,6 +27,7 @@ const std::map<std::string, std::string> environment_names = {
     {"SYSDIST_TOMBSTONE_GRACE_MS", "tombstone-grace-ms"},
     {"SYSDIST_MAX_CLOCK_DRIFT_MS", "max-clock-drift-ms"},
     {"SYSDIST_MAX_CLIENT_CONNECTIONS", "max-client-connections"},
+    {"SYSDIST_MAX_HINT_BYTES", "max-hint-bytes"},
     {"SYSDIST_ELECTION_TIMEOUT_MS_MIN", "election-timeout-ms-min"},
     {"SYSDIST_ELECTION_TIMEOUT_MS_MAX", "election-timeout-ms-max"},
     {"SYSDIST_HEARTBEAT_MS", "heartbeat-ms"},
@@ -75,6 +76,7 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
     ("slow-storage-ms", po::value(&slow_ms)->default_value(0), "demo knob: added latency of every disk write  [env SYSDIST_SLOW_STORAGE_MS]")
     ("anti-entropy-ms", po::value(&anti_entropy_ms)->default_value(2000), "AP: how often a node syncs with the next peer (Merkle trees) and hands off hints  [env SYSDIST_ANTI_ENTROPY_MS]")
     ("tombstone-grace-ms", po::value(&grace_ms)->default_value(60000), "AP: deletes are kept this long (and until every replica has them) before they are collected  [env SYSDIST_TOMBSTONE_GRACE_MS]")
+    ("max-hint-bytes", po::value(&c.max_hint_bytes)->default_value(64 << 20), "AP: bytes of hints kept for one unreachable replica; the oldest are dropped beyond (anti-entropy repairs them)  [env SYSDIST_MAX_HINT_BYTES]")
     ("max-clock-drift-ms", po::value(&drift_ms)->default_value(60000), "AP: a version from a peer may be at most this far ahead of this node's clock (400 otherwise)  [env SYSDIST_MAX_CLOCK_DRIFT_MS]")
     ("election-timeout-ms-min", po::value(&election_min_ms)->default_value(300), "CP: shortest randomized election timeout  [env SYSDIST_ELECTION_TIMEOUT_MS_MIN]")
     ("election-timeout-ms-max", po::value(&election_max_ms)->default_value(600), "CP: longest randomized election timeout  [env SYSDIST_ELECTION_TIMEOUT_MS_MAX]")

@@ -27,6 +27,7 @@ struct Config {
   std::chrono::milliseconds anti_entropy_interval{2000};
   std::chrono::milliseconds tombstone_grace{60000};
   std::chrono::milliseconds max_clock_drift{60000};  // AP: how far ahead a peer's version may be
+  std::size_t max_hint_bytes = 64 << 20;             // AP: hints kept per unreachable replica
   // CP mode: randomized election timeout range and the leader's heartbeat period.
   std::chrono::milliseconds election_timeout_min{300};
   std::chrono::milliseconds election_timeout_max{600};

@@ -105,6 +105,38 @@ BOOST_AUTO_TEST_CASE(hints_a_target_refuses_are_dropped_visibly_and_block_no_oth
   BOOST_TEST(c.metrics.render().find("sysdist_ap_hints_dropped_total") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(hints_for_a_replica_that_stays_away_are_bounded_and_anti_entropy_repairs_the_rest) {
+  ApCluster c;
+  for (auto& config : c.configs) config.max_hint_bytes = 4000;
+  const std::size_t down = 0;
+  c.crash(down);
+  const std::string value(500, 'v');
+  std::vector<std::string> keys;
+  for (int k = 0; k < 60; ++k) {
+    const auto key = "k" + std::to_string(k);
+    const auto replicas = c.replicas_of(key);
+    if (std::find(replicas.begin(), replicas.end(), down) == replicas.end()) continue;
+    keys.push_back(key);
+    c.put(1 + k % 4, key, value);
+  }
+  test::settle(c.io, 300ms);  // stand-ins take hints
+  for (std::size_t i = 1; i < ApCluster::nodes; ++i) c.hand_off(i);  // still away: over budget drops
+  std::size_t dropped = 0;
+  for (std::size_t i = 1; i < ApCluster::nodes; ++i) {
+    std::size_t bytes = 0;
+    c.disks[i].for_each(Keyspace::hints, [&](std::string_view k, std::string_view) { bytes += value.size() + k.size(); });
+    BOOST_TEST(bytes <= 4000u + 2 * (value.size() + 64), "node " << i + 1 << " holds " << bytes << " bytes of hints");
+    dropped += c.modes[i]->status().at("anti_entropy").at("hints_dropped_over_budget").as_uint64();
+  }
+  BOOST_TEST(keys.size() > 12u);
+  BOOST_TEST(dropped > 0u);
+  c.restart(down);
+  for (std::size_t i = 1; i < ApCluster::nodes; ++i) c.hand_off(i);
+  for (int round = 0; round < 2; ++round) c.sync_all();
+  for (const auto& key : keys)
+    BOOST_TEST((c.record(down, key) && c.record(down, key)->value == value), key << " on the returning replica");
+}
+
 BOOST_AUTO_TEST_CASE(read_repairs_a_replica_tricked_with_an_old_value) {
   ApCluster c;
   c.put(0, "city", "Rome");

@@ -165,7 +165,31 @@ asio::awaitable<void> AntiEntropy::hand_off_hints() {
     hints_refused_ += refused;
     if (sent > refused)
       log_->info("hinted handoff: node {} is back, gave it {} write(s) held for it", target + 1, sent - refused);
+    if (sent < hints_of[target].size()) co_await keep_within_budget(target, hints_of[target], sent);
   }
+}
+
+// Hints for a replica that stays away are bounded in bytes: beyond --max-hint-bytes the
+// oldest are dropped (anti-entropy repairs what they carried once the replica is back).
+asio::awaitable<void> AntiEntropy::keep_within_budget(std::size_t target, std::vector<Hint>& hints,
+                                                      std::size_t handed_off) {
+  std::vector<Hint> kept(hints.begin() + static_cast<std::ptrdiff_t>(handed_off), hints.end());
+  std::size_t bytes = 0;
+  for (const auto& h : kept) bytes += h.key.size() + h.record.value.value_or("").size();
+  if (bytes <= context_.config.max_hint_bytes) co_return;
+  std::sort(kept.begin(), kept.end(), [](const Hint& a, const Hint& b) { return a.record.version < b.record.version; });
+  std::vector<Hint> oldest;
+  for (const auto& h : kept) {
+    if (bytes <= context_.config.max_hint_bytes) break;
+    bytes -= h.key.size() + h.record.value.value_or("").size();
+    oldest.push_back(h);
+  }
+  hints_dropped_ += oldest.size();
+  context_.metrics.count("sysdist_ap_hints_dropped_total", "reason=\"over_budget\"", static_cast<double>(oldest.size()));
+  log_->warn("hinted handoff: node {} is away with more than {} bytes of hints: dropped the {} oldest "
+             "(anti-entropy repairs them once it is back)",
+             target + 1, context_.config.max_hint_bytes, oldest.size());
+  co_await replica_.drop_hints(oldest);
 }
 
 asio::awaitable<void> AntiEntropy::collect_garbage() {
@@ -191,6 +215,7 @@ boost::json::object AntiEntropy::status() const {
           {"keys_pushed", keys_pushed_},
           {"hints_handed_off", hints_handed_off_},
           {"hints_refused", hints_refused_},
+          {"hints_dropped_over_budget", hints_dropped_},
           {"tombstones_collected", tombstones_collected_}};
 }
 

@@ -14,6 +14,8 @@
 // hints for the next handoff (and holds up no other target); hints a target refuses
 // (4xx) can never be delivered: they are dropped with a warning, counted in
 // sysdist_ap_hints_dropped_total and /admin/status, and anti-entropy repairs the rest.
+// Hints kept for one replica are bounded in bytes (--max-hint-bytes): beyond, the oldest
+// are dropped at the next handoff, with a warning and the same metric.
 // Bytes exchanged are counted in sysdist_ap_anti_entropy_bytes_total.
 #pragma once
 #include <map>
@@ -50,6 +52,7 @@ class AntiEntropy {
   // Pages of /ap/entries one round may fetch (each up to one peer message).
   static constexpr std::size_t max_pages_per_round = 16;
   static std::size_t record_budget();  // bytes of records in one message
+  boost::asio::awaitable<void> keep_within_budget(std::size_t target, std::vector<Hint>& hints, std::size_t handed_off);
   boost::asio::awaitable<PeerResult> exchange(std::size_t peer, std::string path, std::string body);
   boost::asio::awaitable<std::optional<Pulled>> pull_differing(std::size_t peer, const std::vector<std::size_t>& leaves);
 
@@ -59,7 +62,7 @@ class AntiEntropy {
   std::vector<std::uint64_t> in_sync_since_ms_;  // per peer, wall ms of the last equal roots
   std::size_t next_peer_ = 0;
   std::uint64_t bytes_ = 0, rounds_ = 0, keys_pulled_ = 0, keys_pushed_ = 0, hints_handed_off_ = 0,
-                hints_refused_ = 0, tombstones_collected_ = 0;
+                hints_refused_ = 0, hints_dropped_ = 0, tombstones_collected_ = 0;
 };
 
 }  // namespace sysdist::ap
