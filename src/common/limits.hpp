@@ -28,6 +28,10 @@ static_assert(max_peer_body_bytes >= max_key_bytes + 2 * max_value_bytes + messa
               "a CP conditional write (key, value, expected value) fits one AppendEntries");
 // Terms, log indexes and AP clocks from peers stay below this, so adding to them never wraps.
 inline constexpr std::uint64_t max_protocol_number = std::uint64_t{1} << 62;
+// CA: decided transactions known everywhere, waiting to be forgotten (records dropped on
+// every node), and how many ids one /2pc/forget carries.
+inline constexpr std::size_t max_forget_queue = 100000;
+inline constexpr std::size_t max_forget_ids = 1000;
 // Transaction ids: bounded, printable, safe in a URL path segment and a log line.
 inline constexpr std::size_t max_txn_id_bytes = 64;
 // A request must arrive whole within this; also the idle keep-alive timeout.

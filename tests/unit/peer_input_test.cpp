@@ -133,6 +133,8 @@ BOOST_AUTO_TEST_CASE(two_phase_commit_messages_naming_the_receiver_or_odd_ids_an
       {"POST", "/2pc/rollback/" + std::string(2000, 'x'), ""},
       {"POST", "/2pc/commit/%1b%5b2J", ""},
       {"GET", "/2pc/txn/" + std::string(65, 'y'), ""},
+      {"POST", "/2pc/forget", R"({"ids":["ok","not ok"]})"},
+      {"POST", "/2pc/forget", R"({"ids":"1"})"},
   };
   for (const auto& [method, route, body] : forged) {
     auto reply = c.peer(2, method, route, body);

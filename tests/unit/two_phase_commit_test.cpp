@@ -120,6 +120,32 @@ BOOST_AUTO_TEST_CASE(a_reused_transaction_id_gets_no_yes_without_a_prepared_reco
   BOOST_TEST((c.put(0, "b", "free").outcome == Outcome::applied));  // nothing holds "b"
 }
 
+BOOST_AUTO_TEST_CASE(transaction_records_stay_bounded_over_many_writes) {
+  // Decided transactions every node acknowledged are forgotten everywhere; the rest stay.
+  CaCluster c;
+  constexpr int writes = 100000;
+  std::size_t most = 0;  // records a node held at any check
+  auto records = [&](std::size_t i) {
+    std::size_t n = 0;
+    c.disks[i].for_each(Keyspace::txn, [&](std::string_view, std::string_view) { ++n; });
+    return n;
+  };
+  for (int k = 0; k < writes; ++k) {
+    BOOST_TEST_REQUIRE((c.put(k % 5, "k" + std::to_string(k % 100), "v" + std::to_string(k)).outcome ==
+                        Outcome::applied));
+    if (k % 5000 == 4999)
+      for (std::size_t i = 0; i < CaCluster::nodes; ++i) most = std::max(most, records(i));
+  }
+  test::settle(c.io, std::chrono::milliseconds(1500));  // the forget loop runs every 500 ms
+  BOOST_TEST_MESSAGE("most transaction records on one node during 100,000 writes: " << most);
+  BOOST_TEST(most < 20000u, "a node held " << most << " transaction records during 100,000 writes");
+  for (std::size_t i = 0; i < CaCluster::nodes; ++i) {
+    BOOST_TEST(records(i) < 100u, "node " << i + 1 << " keeps " << records(i) << " records");
+    BOOST_TEST(c.value(i, "k99").value_or("<none>") == "v" + std::to_string(writes - 1));
+  }
+  c.check_invariants();
+}
+
 BOOST_AUTO_TEST_CASE(hand_made_proposal_aborts_after_the_in_doubt_timeout) {
   CaCluster c;
   BOOST_TEST(c.peer(1, "POST", "/2pc/propose", proposal("forgotten", "city", "Lyon")).status == 200u);

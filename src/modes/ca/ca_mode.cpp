@@ -38,6 +38,7 @@ asio::awaitable<void> CaMode::in_doubt_loop() {
     tick.expires_after(limits::in_doubt_scan_interval);
     co_await tick.async_wait(asio::use_awaitable);
     co_await participant_.resolve_in_doubt(2 * context_.config.rpc_timeout);
+    co_await coordinator_.forget_decided();
   }
 }
 
@@ -65,6 +66,13 @@ asio::awaitable<PeerReply> CaMode::handle_peer(PeerRequest request) {
   if (path.size() == 2 && path[1] == "propose") {
     if (!post) co_return error_reply(405, "method_not_allowed", "Use POST /2pc/propose");
     co_return co_await propose(request.body);
+  }
+  if (path.size() == 2 && path[1] == "forget") {
+    if (!post) co_return error_reply(405, "method_not_allowed", "Use POST /2pc/forget");
+    auto ids = parse_forget(request.body);
+    if (!ids) co_return error_reply(400, "bad_message", ids.error);
+    co_await participant_.forget(*ids);
+    co_return json_reply(boost::json::object{{"forgotten", ids->size()}});
   }
   if (path.size() == 3 && !is_valid_txn_id(path[2]))
     co_return error_reply(400, "bad_message", "Transaction id must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
@@ -104,6 +112,7 @@ boost::json::object CaMode::status() const {
   boost::json::object status;
   status["prepared"] = participant_.prepared_view();
   status["locked_keys"] = participant_.locks();
+  status["transactions_forgotten"] = coordinator_.forgotten();
   return status;
 }
 

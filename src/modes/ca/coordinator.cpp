@@ -3,6 +3,8 @@
 #include <boost/asio/experimental/parallel_group.hpp>
 
 #include "common/net.hpp"
+#include "common/limits.hpp"
+#include "modes/ca/messages.hpp"
 #include "modes/ca/vote_tally.hpp"
 #include "node/logging.hpp"
 #include "peer/fan_out.hpp"
@@ -77,7 +79,9 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
     step("decided");
     // Yes-voters hold the key locked: release them before answering. The others get the
     // rollback in the background (they may be unreachable; they can also ask later).
-    co_await send_decision(txn.id, TxnState::aborted, yes_voters);
+    // An aborted transaction may be forgotten once its yes-voters know: a node asking later
+    // about an id nobody remembers is told "aborted" anyway (presumed abort).
+    if (co_await send_decision(txn.id, TxnState::aborted, yes_voters)) known_everywhere(txn.id);
     asio::co_spawn(executor, send_decision(txn.id, TxnState::aborted, others), log_failure("rollback " + txn.id));
     metrics.count("sysdist_2pc_transactions_total", "outcome=\"aborted\"");
     co_return Result::fail(Outcome::rejected, tally.any_no() ? "conflict" : "participant_unreachable",
@@ -93,19 +97,43 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
     metrics.count("sysdist_2pc_transactions_total", "outcome=\"aborted\"");
     co_return Result::fail(Outcome::rejected, "aborted", "Transaction " + txn.id + " was rolled back meanwhile");
   }
-  co_await send_decision(txn.id, TxnState::committed, peers);
+  // A commit every node acknowledged leaves nobody in doubt: its records may go everywhere.
+  if (co_await send_decision(txn.id, TxnState::committed, peers)) known_everywhere(txn.id);
   metrics.count("sysdist_2pc_transactions_total", "outcome=\"committed\"");
   co_return Result::ok();
 }
 
-asio::awaitable<void> Coordinator::send_decision(std::string id, TxnState decision, std::vector<std::size_t> peers) {
+asio::awaitable<bool> Coordinator::send_decision(std::string id, TxnState decision, std::vector<std::size_t> peers) {
   const auto action = decision == TxnState::committed ? "commit" : "rollback";
   const PeerRequest request{"POST", std::string("/2pc/") + action + "/" + id, ""};
   auto acks = co_await call_all(context_.transport, peers, request, context_.config.rpc_timeout);
+  bool all = true;
   for (std::size_t i = 0; i < peers.size(); ++i)
-    if (!acks[i].answered_ok())
+    if (!acks[i].answered_ok()) {
+      all = false;
       log_->warn("txn {}: {} not acknowledged by {}; it will ask when in doubt", id, action,
                  context_.config.membership.members[peers[i]].address());
+    }
+  co_return all;
+}
+
+void Coordinator::known_everywhere(const std::string& id) {
+  if (forgettable_.size() < limits::max_forget_queue) forgettable_.push_back(id);  // else its records just stay
+}
+
+asio::awaitable<void> Coordinator::forget_decided() {
+  while (!forgettable_.empty()) {  // everything queued, in messages of at most max_forget_ids
+    std::vector<std::string> ids;
+    while (!forgettable_.empty() && ids.size() < limits::max_forget_ids) {
+      ids.push_back(std::move(forgettable_.front()));
+      forgettable_.pop_front();
+    }
+    // Best effort: a peer that misses this only keeps some records too many.
+    const PeerRequest request{"POST", "/2pc/forget", forget_body(ids)};
+    co_await call_all(context_.transport, context_.config.membership.others(), request, context_.config.rpc_timeout);
+    co_await local_.forget(ids);
+    forgotten_ += ids.size();
+  }
 }
 
 asio::awaitable<void> Coordinator::recover(const std::vector<Txn>& in_doubt) {

@@ -30,4 +30,22 @@ Checked<Txn> parse_proposal(std::string_view body, const Membership& membership)
   return Txn{message->id, message->key, message->val, coordinator};
 }
 
+std::string forget_body(const std::vector<std::string>& ids) {
+  return boost::json::serialize(boost::json::object{{"ids", boost::json::array(ids.begin(), ids.end())}});
+}
+
+Checked<std::vector<std::string>> parse_forget(std::string_view body) {
+  using Refuse = Checked<std::vector<std::string>>;
+  auto json = parse_json_object(body, {});
+  auto* ids = json ? json->as_object().if_contains("ids") : nullptr;
+  if (!ids || !ids->is_array() || ids->as_array().size() > limits::max_forget_ids)
+    return Refuse::refuse("Expected {\"ids\": [at most 1000 transaction ids]}");
+  std::vector<std::string> out;
+  for (const auto& id : ids->as_array()) {
+    if (!id.is_string() || !is_valid_txn_id(id.as_string())) return Refuse::refuse("A transaction id is malformed");
+    out.emplace_back(id.as_string());
+  }
+  return out;
+}
+
 }  // namespace sysdist::ca

@@ -125,6 +125,18 @@ asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState dec
   co_return decision;
 }
 
+asio::awaitable<void> Participant::forget(const std::vector<std::string>& ids) {
+  Batch batch;
+  for (const auto& id : ids) {
+    if (prepared_.contains(id)) continue;
+    auto record = context_.store.get(Keyspace::txn, id);
+    auto txn = record ? decode(*record) : std::nullopt;
+    if (txn && txn->state != TxnState::prepared) batch.push_back({Keyspace::txn, id, std::nullopt});
+  }
+  // Losing these deletes in a crash only leaves records behind: no sync of their own.
+  if (!batch.empty()) co_await context_.store.commit(std::move(batch), Durability::ordered);
+}
+
 asio::awaitable<TxnState> Participant::state_for_peer(const std::string& id) {
   if (auto state = recorded_state(id)) co_return *state;
   auto decided = co_await decide(id, TxnState::aborted);

@@ -51,6 +51,9 @@ class Participant {
   // The state, for a peer resolving its doubt; unknown ids are recorded aborted first.
   boost::asio::awaitable<TxnState> state_for_peer(const std::string& id);
 
+  // Drops the records of decided transactions every node knows (never a prepared one).
+  boost::asio::awaitable<void> forget(const std::vector<std::string>& ids);
+
   // One pass over the transactions in doubt for at least `min_age`.
   boost::asio::awaitable<void> resolve_in_doubt(std::chrono::milliseconds min_age);
 
