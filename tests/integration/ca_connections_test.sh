@@ -12,7 +12,8 @@ start_cluster --max-client-connections 500
 log "holding 2,000 idle and 50 slowloris client connections to node 1"
 in_ns python3 - "$(port_of 1)" "$WORK/hoard" <<'PY' &
 import resource, socket, sys, time
-resource.setrlimit(resource.RLIMIT_NOFILE, (4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard if 0 <= hard < 4096 else 4096, hard))
 port, out = int(sys.argv[1]), sys.argv[2]
 def connect(source):
     s = socket.socket()
