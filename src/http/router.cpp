@@ -32,6 +32,9 @@ std::string_view first_segment(std::string_view target) {
   if (target.starts_with('/')) target.remove_prefix(1);
   return target.substr(0, target.find_first_of("/?"));
 }
+// Routes anyone may call (no secret), and those with small client bodies (the open ones and admin).
+bool is_open_route(std::string_view first) { return first == "database" || first == "health" || first == "metrics"; }
+bool is_client_route(std::string_view first) { return is_open_route(first) || first == "admin"; }
 // Compares in time that depends on the lengths only, never on where the texts differ.
 bool constant_time_equal(std::string_view given, std::string_view secret) {
   unsigned char differ = given.size() != secret.size();
@@ -66,9 +69,7 @@ void Router::count(const HttpRequest& request, const std::string& route_label, c
 }
 
 std::size_t Router::body_limit_for(std::string_view target) {
-  const auto first = first_segment(target);
-  const bool client = first == "database" || first == "health" || first == "metrics" || first == "admin";
-  return client ? limits::max_body_bytes : limits::max_peer_body_bytes;
+  return is_client_route(first_segment(target)) ? limits::max_body_bytes : limits::max_peer_body_bytes;
 }
 
 bool Router::authorized(const HttpRequest& request) const {
@@ -77,7 +78,7 @@ bool Router::authorized(const HttpRequest& request) const {
 
 std::optional<HttpResponse> Router::refuse_before_body(const HttpRequest& head) {
   const auto first = first_segment(head.target);
-  if (first == "database" || first == "health" || first == "metrics" || authorized(head)) return std::nullopt;
+  if (is_open_route(first) || authorized(head)) return std::nullopt;
   auto response = unauthorized();
   count(head, first == "admin" ? "admin" : "peer", response, 0);
   return response;

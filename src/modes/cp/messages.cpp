@@ -31,6 +31,17 @@ std::optional<Header> header_of(std::string_view& body) {
   return *header;
 }
 
+// The header of a message from a leader: parsed, and naming another member as leader.
+template <class Header>
+std::optional<std::string> leader_header_of(std::string_view& body, const Membership& membership, Header& header,
+                                            const char* shape) {
+  auto parsed = header_of<Header>(body);
+  if (!parsed) return std::string("Expected a JSON header ") + shape;
+  header = *parsed;
+  if (!other_member(header.leader, membership)) return std::string("No such leader");
+  return std::nullopt;
+}
+
 template <class Reply>
 std::optional<Reply> reply_of(std::string_view body) {
   auto reply = parse_message<Reply>(body);
@@ -83,10 +94,9 @@ Checked<VoteRequest> parse_vote_request(std::string_view body, const Membership&
 Checked<AppendRequest> parse_append(std::string_view body, const Membership& membership) {
   using Refuse = Checked<AppendRequest>;
   AppendRequest request;
-  auto header = header_of<AppendHeader>(body);
-  if (!header) return Refuse::refuse("Expected a JSON header {term, leader, prev_index, prev_term, commit} and entries");
-  request.header = *header;
-  if (!other_member(header->leader, membership)) return Refuse::refuse("No such leader");
+  const auto* header = &request.header;
+  if (auto why = leader_header_of(body, membership, request.header, "{term, leader, prev_index, prev_term, commit}"))
+    return Refuse::refuse(*why);
   if (!in_range({header->term, header->prev_index, header->commit}) || header->prev_term > header->term)
     return Refuse::refuse("Term or index out of range");
   std::vector<std::string_view> fields;
@@ -108,10 +118,9 @@ Checked<AppendRequest> parse_append(std::string_view body, const Membership& mem
 Checked<SnapshotChunk> parse_snapshot(std::string_view body, const Membership& membership) {
   using Refuse = Checked<SnapshotChunk>;
   SnapshotChunk chunk;
-  auto header = header_of<SnapshotHeader>(body);
-  if (!header) return Refuse::refuse("Expected a JSON header {term, leader, index, last_term, offset, done} and pairs");
-  chunk.header = *header;
-  if (!other_member(header->leader, membership)) return Refuse::refuse("No such leader");
+  const auto* header = &chunk.header;
+  if (auto why = leader_header_of(body, membership, chunk.header, "{term, leader, index, last_term, offset, done}"))
+    return Refuse::refuse(*why);
   if (!in_range({header->term, header->index, header->offset}) || header->index == 0 ||
       header->last_term > header->term || header->last_term == 0)
     return Refuse::refuse("Term or index out of range");
