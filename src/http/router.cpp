@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 
+#include "common/clock.hpp"
 #include "common/checks.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
@@ -46,7 +47,7 @@ bool constant_time_equal(std::string_view given, std::string_view secret) {
 
 asio::awaitable<HttpResponse> Router::handle(HttpRequest request) {
   ++in_flight_;
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   std::string route_label = "unknown";
   HttpResponse response;
   try {
@@ -56,7 +57,7 @@ asio::awaitable<HttpResponse> Router::handle(HttpRequest request) {
     response = error_response(500, "internal", e.what());
   }
   --in_flight_;
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  const std::chrono::duration<double> took = Clock::now() - start;
   count(request, route_label, response, took.count());
   co_return response;
 }

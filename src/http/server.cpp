@@ -3,6 +3,7 @@
 #include <list>
 #include <set>
 
+#include "common/clock.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "node/logging.hpp"
@@ -18,7 +19,7 @@ const char* kind_name(Kind kind) { return kind == peer ? "peer" : "client"; }
 struct Slot {
   beast::tcp_stream* stream;
   bool idle = true;
-  std::chrono::steady_clock::time_point idle_since = std::chrono::steady_clock::now();
+  Clock::time_point idle_since = Clock::now();
   bool closing = false;  // closed to make room; its coroutine has not ended yet
 };
 
@@ -53,7 +54,7 @@ class BeastServer final : public HttpServer {
 
  private:
   asio::awaitable<void> accept_loop() {
-    asio::steady_timer backoff(acceptor_.get_executor());
+    Timer backoff(acceptor_.get_executor());
     while (acceptor_.is_open()) {
       auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
@@ -97,7 +98,7 @@ class BeastServer final : public HttpServer {
   // Waits for the first bytes of the next request; meanwhile the connection is idle.
   asio::awaitable<bool> first_bytes(beast::tcp_stream& stream, beast::flat_buffer& buffer, Slot& slot) {
     slot.idle = true;
-    slot.idle_since = std::chrono::steady_clock::now();
+    slot.idle_since = Clock::now();
     stream.expires_after(limits::request_read_timeout);  // also the idle keep-alive timeout
     auto [ec, bytes] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
     buffer.commit(bytes);

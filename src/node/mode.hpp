@@ -3,12 +3,14 @@
 // All calls run on the node's one event-loop thread.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include "common/clock.hpp"
 #include "common/metrics.hpp"
 #include "common/outcome.hpp"
 #include "node/config.hpp"
@@ -24,6 +26,8 @@ struct ModeContext {
   Transport& transport;
   Metrics& metrics;
   std::uint64_t incarnation;  // bumped at every start of this node (unique ids across restarts)
+  std::function<std::uint64_t()> wall_ms = wall_ms_now;  // this node's wall clock (AP versions)
+  std::uint64_t seed = 0;  // mixed into the mode's random choices (the simulator sets it per run)
 };
 
 class Mode {

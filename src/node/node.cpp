@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "common/clock.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "http/router.hpp"
@@ -30,10 +31,10 @@ std::uint64_t next_incarnation(asio::io_context& io, Store& store) {
 // /admin/status's "peers": each other node and the last call to it, as seen from here.
 boost::json::array peer_view(const Membership& membership, const std::vector<PeerHealth>& health) {
   boost::json::array peers;
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = Clock::now();
   for (auto i : membership.others()) {
     boost::json::object peer{{"node", i + 1}, {"address", membership.members[i].address()}};
-    if (i < health.size() && health[i].when != std::chrono::steady_clock::time_point{}) {
+    if (i < health.size() && health[i].when != Clock::time_point{}) {
       peer["last_call"] = health[i].last_outcome;
       peer["ms_ago"] = std::chrono::duration_cast<std::chrono::milliseconds>(now - health[i].when).count();
     } else {
@@ -105,9 +106,9 @@ int Node::run() {
     log->info("shutting down: no new requests, finishing {} in flight", router.in_flight());
     if (server) server->stop_accepting();
     router.start_shutdown();
-    const auto give_up = std::chrono::steady_clock::now() + limits::shutdown_drain;
-    asio::steady_timer tick(io);
-    while (router.in_flight() > 0 && std::chrono::steady_clock::now() < give_up) {
+    const auto give_up = Clock::now() + limits::shutdown_drain;
+    Timer tick(io.get_executor());
+    while (router.in_flight() > 0 && Clock::now() < give_up) {
       tick.expires_after(std::chrono::milliseconds(20));
       co_await tick.async_wait(asio::use_awaitable);
     }

@@ -5,6 +5,7 @@
 
 #include <boost/asio/experimental/parallel_group.hpp>
 
+#include "common/clock.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "peer/batch_format.hpp"
@@ -13,7 +14,7 @@
 namespace sysdist {
 
 namespace {
-using Clock = std::chrono::steady_clock;
+
 
 // A call waiting for a batch: the batch fills `result` and wakes it by cancelling `wake`,
 // which otherwise expires at the call's own deadline.
@@ -22,7 +23,7 @@ struct Waiting {
       : request(std::move(r)), deadline(d), wake(executor, d) {}
   PeerRequest request;
   Clock::time_point deadline;
-  asio::steady_timer wake;
+  Timer wake;
   std::optional<PeerResult> result;
   bool gave_up = false;  // timed out or cancelled before its batch left
 };

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/clock.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "peer/batch_format.hpp"
@@ -9,6 +10,8 @@
 namespace sysdist {
 
 namespace {
+// Beast's streams keep their own steady_clock deadlines: sockets are real I/O, never simulated.
+using SocketClock = std::chrono::steady_clock;
 
 class HttpTransport final : public Transport {
  public:
@@ -29,7 +32,7 @@ class HttpTransport final : public Transport {
     auto result = co_await call_with_retry(peer, request, timeout);
     const auto outcome = outcome_label(result);
     metrics_.count("sysdist_peer_calls_total", "peer=\"" + std::to_string(peer + 1) + "\",outcome=\"" + outcome + "\"");
-    if (outcome != "cancelled") health_[peer] = PeerHealth{outcome, std::chrono::steady_clock::now()};
+    if (outcome != "cancelled") health_[peer] = PeerHealth{outcome, Clock::now()};
     co_return result;
   }
 
@@ -47,7 +50,7 @@ class HttpTransport final : public Transport {
 
   asio::awaitable<PeerResult> call_with_retry(std::size_t peer, const PeerRequest& request,
                                               std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = SocketClock::now() + timeout;
     Stream stream = take_idle(peer);
     const bool pooled = stream != nullptr;
     auto result = co_await exchange(peer, stream, request, deadline);
@@ -64,7 +67,7 @@ class HttpTransport final : public Transport {
   // One request/response on `stream` (connecting it first when null). On success the
   // connection goes back to the pool; on any error it is dropped.
   asio::awaitable<PeerResult> exchange(std::size_t peer, Stream& stream, const PeerRequest& request,
-                                       std::chrono::steady_clock::time_point deadline) {
+                                       SocketClock::time_point deadline) {
     if (!stream) {
       stream = std::make_unique<beast::tcp_stream>(executor_);
       boost::system::error_code ec;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/clock.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "peer/batch_format.hpp"
@@ -30,7 +31,7 @@ boost::system::error_code http_body_limit() { return boost::asio::error::message
 // Where a delivered call leaves its reply; the timer doubles as the "reply arrived" event.
 struct Delivery {
   explicit Delivery(asio::any_io_executor ex) : done(ex) {}
-  asio::steady_timer done;
+  Timer done;
   std::optional<PeerReply> reply;
 };
 }  // namespace
@@ -49,7 +50,7 @@ void MemoryNetwork::crash(std::size_t node) {
 }
 
 asio::awaitable<void> MemoryNetwork::hang_forever() {
-  asio::steady_timer forever(executor_, asio::steady_timer::time_point::max());
+  Timer forever(executor_, Clock::time_point::max());
   co_await forever.async_wait(asio::use_awaitable);
 }
 void MemoryNetwork::cut(std::size_t a, std::size_t b) {
@@ -83,7 +84,7 @@ asio::awaitable<PeerResult> MemoryNetwork::deliver(std::size_t from, std::size_t
     auto run = [this, delivery, handler, from, to, target_life,
                 request = std::move(request)]() -> asio::awaitable<void> {
       if (delay_.count() > 0) {
-        asio::steady_timer wait(executor_, delay_);
+        Timer wait(executor_, delay_);
         co_await wait.async_wait(asio::use_awaitable);
       }
       auto reply = co_await (*handler)(request);

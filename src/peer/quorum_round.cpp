@@ -1,5 +1,6 @@
 #include "peer/quorum_round.hpp"
 
+#include "common/clock.hpp"
 #include "common/net.hpp"
 
 namespace sysdist {
@@ -10,21 +11,21 @@ void QuorumRound::call_finished(bool success) {
   for (auto& wake : wake_waiters_) wake();
 }
 
-asio::awaitable<void> QuorumRound::until_enough(std::chrono::steady_clock::time_point deadline) {
+asio::awaitable<void> QuorumRound::until_enough(Clock::time_point deadline) {
   std::function<bool()> done = [this] { return enough() || pending_ == 0; };  // named: g++ 12 co_await bug
   co_await wait_until(std::move(done), deadline);
 }
 
-asio::awaitable<void> QuorumRound::until_all(std::chrono::steady_clock::time_point deadline) {
+asio::awaitable<void> QuorumRound::until_all(Clock::time_point deadline) {
   std::function<bool()> done = [this] { return pending_ == 0; };
   co_await wait_until(std::move(done), deadline);
 }
 
 asio::awaitable<void> QuorumRound::wait_until(std::function<bool()> done,
-                                              std::chrono::steady_clock::time_point deadline) {
-  asio::steady_timer timer(executor_, deadline);
+                                              Clock::time_point deadline) {
+  Timer timer(executor_, deadline);
   auto me = wake_waiters_.insert(wake_waiters_.end(), [&timer] { timer.cancel(); });
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
+  while (!done() && Clock::now() < deadline) {
     auto [ec] = co_await timer.async_wait(use_tuple);
     if (!ec) break;  // the deadline passed
   }

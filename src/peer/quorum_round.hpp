@@ -13,6 +13,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include "common/clock.hpp"
+
 namespace sysdist {
 
 class QuorumRound {
@@ -24,9 +26,9 @@ class QuorumRound {
   void call_finished(bool success);
 
   // Until `needed` calls succeeded, none is pending, or the deadline.
-  boost::asio::awaitable<void> until_enough(std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<void> until_enough(Clock::time_point deadline);
   // Until no call is pending, or the deadline.
-  boost::asio::awaitable<void> until_all(std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<void> until_all(Clock::time_point deadline);
 
   const boost::asio::any_io_executor& executor() const { return executor_; }
   std::size_t succeeded() const { return succeeded_; }
@@ -34,7 +36,7 @@ class QuorumRound {
   bool enough() const { return succeeded_ >= needed_; }
 
  private:
-  boost::asio::awaitable<void> wait_until(std::function<bool()> done, std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<void> wait_until(std::function<bool()> done, Clock::time_point deadline);
 
   boost::asio::any_io_executor executor_;
   std::size_t needed_;

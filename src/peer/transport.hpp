@@ -11,6 +11,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "common/clock.hpp"
+
 namespace sysdist {
 
 struct PeerRequest {
@@ -37,7 +39,7 @@ using PeerHandler = std::function<boost::asio::awaitable<PeerReply>(PeerRequest)
 // How one peer looks from here: the outcome of the last call to it and how long ago.
 struct PeerHealth {
   std::string last_outcome = "never called";  // an HTTP status, "timeout", "unreachable", ...
-  std::chrono::steady_clock::time_point when{};
+  Clock::time_point when{};
 };
 
 class Transport {

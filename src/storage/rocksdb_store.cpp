@@ -15,6 +15,7 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
+#include "common/clock.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
 
@@ -206,10 +207,10 @@ void RocksdbStore::run_storage_thread() {
       add_to(write, pending.batch);
       mutations += pending.batch.size();
     }
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = Clock::now();
     if (slow_storage_.count() > 0 && sync) std::this_thread::sleep_for(slow_storage_);
     if (!write_group(write, sync)) continue;  // stopping on a full disk: never acknowledged
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    const std::chrono::duration<double> took = Clock::now() - start;
     if (sync) metrics_.observe_seconds("sysdist_storage_fsync_seconds", "", took.count());
     count_write(group.size(), mutations);
     for (auto& pending : group) pending.done();

@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(ap_messages_from_the_far_future_or_naming_no_member_answer_
   test::ApCluster c;
   BOOST_REQUIRE((c.put(0, "city", "Rome").outcome == Outcome::applied));
   const auto replica = c.replicas_of("city")[0];
-  const auto future = std::to_string(ap::wall_ms_now() + 3600 * 1000);  // an hour ahead
+  const auto future = std::to_string(wall_ms_now() + 3600 * 1000);  // an hour ahead
   const std::vector<std::pair<std::string, std::string>> forged = {
       {"/quorum/repair", R"({"key":"city","val":"Pinned","ts":18446744073709551615})"},
       {"/quorum/repair", R"({"key":"city","val":"Pinned","ts":1e300})"},

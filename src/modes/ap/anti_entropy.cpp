@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/clock.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "modes/ap/messages.hpp"
@@ -17,7 +18,7 @@ AntiEntropy::AntiEntropy(const ModeContext& context, Replica& replica, std::shar
       in_sync_since_ms_(context.config.membership.size(), 0) {}
 
 asio::awaitable<void> AntiEntropy::run() {
-  asio::steady_timer tick(co_await asio::this_coro::executor);
+  Timer tick(co_await asio::this_coro::executor);
   const auto peers = context_.config.membership.others();
   // Hints go home four times per interval: a healed replica gets its writes back quickly.
   constexpr int handoffs_per_sync = 4;
@@ -42,7 +43,7 @@ asio::awaitable<PeerResult> AntiEntropy::exchange(std::size_t peer, std::string 
 
 asio::awaitable<void> AntiEntropy::sync_with(std::size_t peer) {
   const auto self = context_.config.membership.self;
-  const auto started_ms = wall_ms_now();
+  const auto started_ms = context_.wall_ms();
   ++rounds_;
   boost::json::object hello{{"from", self}, {"root", replica_.summary_for(peer).root()}};
   auto answer = co_await exchange(peer, "/ap/merkle", boost::json::serialize(hello));
@@ -92,7 +93,7 @@ asio::awaitable<std::optional<AntiEntropy::Pulled>> AntiEntropy::pull_differing(
                           {"after", nullptr}};
   for (std::size_t page = 0; page < max_pages_per_round; ++page) {
     auto answer = co_await exchange(peer, "/ap/entries", boost::json::serialize(ask));
-    auto reply = answer.answered_ok() ? parse_entries_reply(answer.reply.body, record_rules(context_.config))
+    auto reply = answer.answered_ok() ? parse_entries_reply(answer.reply.body, record_rules(context_))
                                       : std::nullopt;
     if (!reply) co_return std::nullopt;
     for (auto& r : reply->records) {
@@ -193,7 +194,7 @@ asio::awaitable<void> AntiEntropy::keep_within_budget(std::size_t target, std::v
 }
 
 asio::awaitable<void> AntiEntropy::collect_garbage() {
-  const auto now = wall_ms_now();
+  const auto now = context_.wall_ms();
   const auto grace = static_cast<std::uint64_t>(context_.config.tombstone_grace.count());
   std::vector<std::string> expired;
   replica_.for_each([&](const std::string& key, const Record& record) {

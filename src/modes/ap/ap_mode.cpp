@@ -63,11 +63,11 @@ asio::awaitable<PeerReply> ApMode::handle_peer(PeerRequest request) {
   const auto& membership = context_.config.membership;
   // Messages are named before co_await (g++ 12 may destroy temporaries in co_await expressions twice).
   if (route == "/quorum/repair") {
-    auto message = parse_repair(request.body, record_rules(context_.config));
+    auto message = parse_repair(request.body, record_rules(context_));
     co_return co_await repair(std::move(message));
   }
   if (route == "/ap/put") {
-    auto message = parse_put(request.body, record_rules(context_.config));
+    auto message = parse_put(request.body, record_rules(context_));
     co_return co_await put_records(std::move(message));
   }
   if (route == "/ap/merkle") {

@@ -4,6 +4,7 @@
 
 #include <boost/url.hpp>
 
+#include "common/clock.hpp"
 #include "common/net.hpp"
 #include "modes/ap/messages.hpp"
 #include "node/logging.hpp"
@@ -81,7 +82,7 @@ asio::awaitable<Coordinator::Stored> Coordinator::store_on(std::size_t node, std
 
 asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::string> value) {
   auto executor = co_await asio::this_coro::executor;
-  Record record{std::move(value), replica_.clock().next(wall_ms_now())};
+  Record record{std::move(value), replica_.clock().next(context_.wall_ms())};
   auto round = std::make_shared<WriteRound>(executor, context_.config.write_quorum, key, record, plan(key));
   log_->info("PUT '{}'='{}' v{}.{}.{} -> replicas {} (W={})", preview(key),
              preview(record.value.value_or("<tombstone>")), record.version.wall_ms, record.version.logical,
@@ -98,7 +99,7 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
     if (!intended && !skipped.empty()) hint_for = skipped.front(), skipped.pop_front();
     launch_write(round, target, hint_for);
   }
-  const auto deadline = std::chrono::steady_clock::now() + 2 * context_.config.rpc_timeout;  // room for one stand-in
+  const auto deadline = Clock::now() + 2 * context_.config.rpc_timeout;  // room for one stand-in
   co_await round->quorum.until_enough(deadline);
   auto& metrics = context_.metrics;
   if (round->quorum.enough()) {
@@ -156,7 +157,7 @@ asio::awaitable<Result> Coordinator::read(std::string key) {
   auto executor = co_await asio::this_coro::executor;
   auto round = std::make_shared<ReadRound>(executor, context_.config.read_quorum, key, plan(key));
   for (auto target : round->plan.targets) launch_read(round, target);
-  const auto deadline = std::chrono::steady_clock::now() + 2 * context_.config.rpc_timeout;
+  const auto deadline = Clock::now() + 2 * context_.config.rpc_timeout;
   co_await round->quorum.until_enough(deadline);
   const auto answers = round->quorum.succeeded();
   // Whatever happens next, keep collecting and repair the stale replicas in the background.
@@ -190,7 +191,7 @@ asio::awaitable<void> Coordinator::read_from(std::shared_ptr<ReadRound> round, s
     if (result.answered() && result.reply.status == 404) {
       answered = true;
     } else if (result.answered_ok()) {
-      if (auto keyed = parse_read_reply(result.reply.body, record_rules(context_.config)))
+      if (auto keyed = parse_read_reply(result.reply.body, record_rules(context_)))
         record = keyed->record, answered = true;
     }
   }
@@ -205,7 +206,7 @@ asio::awaitable<void> Coordinator::read_from(std::shared_ptr<ReadRound> round, s
 }
 
 asio::awaitable<void> Coordinator::repair_when_all_answered(std::shared_ptr<ReadRound> round) {
-  co_await round->quorum.until_all(std::chrono::steady_clock::now() + 2 * context_.config.rpc_timeout);
+  co_await round->quorum.until_all(Clock::now() + 2 * context_.config.rpc_timeout);
   const auto& newest = round->tally.newest();
   if (!newest) co_return;
   const auto& replicas = round->plan.intended;

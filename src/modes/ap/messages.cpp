@@ -61,13 +61,9 @@ std::optional<KeyedRecord> keyed_record_from(const json::value& value) {
   return KeyedRecord{std::string(key->as_string()), *record};
 }
 
-std::uint64_t wall_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-RecordRules record_rules(const Config& config) {
-  return RecordRules{config.membership, wall_ms_now(), static_cast<std::uint64_t>(config.max_clock_drift.count())};
+RecordRules record_rules(const ModeContext& context) {
+  const auto& config = context.config;
+  return RecordRules{config.membership, context.wall_ms(), static_cast<std::uint64_t>(config.max_clock_drift.count())};
 }
 
 std::optional<std::string> refusal_of(const KeyedRecord& r, const RecordRules& rules) {

@@ -21,7 +21,7 @@
 #include <boost/json.hpp>
 
 #include "common/membership.hpp"
-#include "node/config.hpp"
+#include "node/mode.hpp"
 #include "modes/ap/version.hpp"
 #include "peer/messages.hpp"
 
@@ -43,8 +43,7 @@ struct RecordRules {
   std::uint64_t max_drift_ms;  // --max-clock-drift-ms
 };
 std::optional<std::string> refusal_of(const KeyedRecord& record, const RecordRules& rules);  // nullopt: fine
-std::uint64_t wall_ms_now();
-RecordRules record_rules(const Config& config);  // this node's, now
+RecordRules record_rules(const ModeContext& context);  // this node's, now
 
 struct PutMessage {
   std::vector<KeyedRecord> records;

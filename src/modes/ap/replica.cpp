@@ -55,7 +55,7 @@ asio::awaitable<bool> Replica::merge(std::string key, Record record, std::option
   // A tombstone past its grace period for a key this node does not hold is already
   // collected elsewhere: storing it would resurrect it here.
   const auto grace = static_cast<std::uint64_t>(context_.config.tombstone_grace.count());
-  if (record.deleted() && !current && record.version.wall_ms + grace < wall_ms_now()) co_return false;
+  if (record.deleted() && !current && record.version.wall_ms + grace < context_.wall_ms()) co_return false;
   if (auto queued = being_written_.find(key); queued != being_written_.end()) {
     if (!(queued->second < record.version)) co_return false;
   } else if (current && !(current->version < record.version)) {

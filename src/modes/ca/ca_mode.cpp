@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "common/clock.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "modes/ca/messages.hpp"
@@ -33,7 +34,7 @@ asio::awaitable<void> CaMode::start() {
 void CaMode::stop() { stop_signal_.emit(asio::cancellation_type::terminal); }
 
 asio::awaitable<void> CaMode::in_doubt_loop() {
-  asio::steady_timer tick(co_await asio::this_coro::executor);
+  Timer tick(co_await asio::this_coro::executor);
   for (;;) {
     tick.expires_after(limits::in_doubt_scan_interval);
     co_await tick.async_wait(asio::use_awaitable);

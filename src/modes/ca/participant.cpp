@@ -9,13 +9,12 @@
 
 namespace sysdist::ca {
 
-using std::chrono::steady_clock;
 
 namespace {
 Batch record_batch(const Txn& txn) { return Batch{{Keyspace::txn, txn.id, encode(txn)}}; }
 
-long long age_ms(steady_clock::time_point since) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - since).count();
+long long age_ms(Clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
 }
 }  // namespace
 
@@ -28,7 +27,7 @@ std::vector<Txn> Participant::recover() {
     auto txn = decode(record);
     if (!txn || txn->state != TxnState::prepared) return;
     locks_.try_lock(txn->key, txn->id);
-    prepared_[txn->id] = Prepared{*txn, steady_clock::now()};
+    prepared_[txn->id] = Prepared{*txn, Clock::now()};
     in_doubt.push_back(*txn);
   });
   for (const auto& txn : in_doubt)
@@ -75,7 +74,7 @@ VoteResult Participant::lock_for(Txn txn) {
   }
   txn.state = TxnState::prepared;
   const auto id = txn.id;
-  prepared_[id] = Prepared{std::move(txn), steady_clock::now()};
+  prepared_[id] = Prepared{std::move(txn), Clock::now()};
   return VoteResult{true, "", true};
 }
 
@@ -146,13 +145,13 @@ asio::awaitable<TxnState> Participant::state_for_peer(const std::string& id) {
 asio::awaitable<void> Participant::resolve_in_doubt(std::chrono::milliseconds min_age) {
   std::vector<Prepared> doubtful;
   for (const auto& [id, p] : prepared_)
-    if (!p.deciding && steady_clock::now() - p.since >= min_age) doubtful.push_back(p);
+    if (!p.deciding && Clock::now() - p.since >= min_age) doubtful.push_back(p);
   const auto self = context_.config.membership.me().address();
   for (const auto& p : doubtful) {
     const auto& txn = p.txn;
     if (!prepared_.contains(txn.id) || txn.coordinator == self) continue;  // decided, or our own flow decides
     if (txn.coordinator.empty()) {
-      if (steady_clock::now() - p.since < context_.config.in_doubt_timeout) continue;
+      if (Clock::now() - p.since < context_.config.in_doubt_timeout) continue;
       log_->warn("txn {}: hand-made proposal got no commit or rollback in {} ms, aborting", txn.id,
                  context_.config.in_doubt_timeout.count());
       co_await rollback(txn.id);

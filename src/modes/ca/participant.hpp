@@ -19,6 +19,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <spdlog/logger.h>
 
+#include "common/clock.hpp"
 #include "modes/ca/lock_table.hpp"
 #include "modes/ca/txn.hpp"
 #include "node/mode.hpp"
@@ -64,7 +65,7 @@ class Participant {
  private:
   struct Prepared {
     Txn txn;
-    std::chrono::steady_clock::time_point since;
+    Clock::time_point since;
     bool deciding = false;  // a commit or rollback is being written
   };
   std::optional<TxnState> recorded_state(const std::string& id) const;

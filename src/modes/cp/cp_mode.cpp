@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "common/clock.hpp"
 #include "common/net.hpp"
 #include "modes/cp/command.hpp"
 #include "node/logging.hpp"
@@ -62,9 +63,9 @@ asio::awaitable<void> CpMode::start() {
 void CpMode::stop() { raft_.stop(); }
 
 asio::awaitable<std::optional<std::size_t>> CpMode::await_leader() {
-  asio::steady_timer wait(co_await asio::this_coro::executor);
-  const auto give_up = std::chrono::steady_clock::now() + 2 * context_.config.election_timeout_max;
-  while (!raft_.leader() && std::chrono::steady_clock::now() < give_up) {
+  Timer wait(co_await asio::this_coro::executor);
+  const auto give_up = Clock::now() + 2 * context_.config.election_timeout_max;
+  while (!raft_.leader() && Clock::now() < give_up) {
     wait.expires_after(std::chrono::milliseconds(20));
     co_await wait.async_wait(use_tuple);
   }
@@ -112,7 +113,7 @@ asio::awaitable<Result> CpMode::get(std::string key, bool stale) {
     if (!index)
       co_return Result::fail(Outcome::unavailable, "no_leader",
                              "No leader confirmed this read (minority side, or an election)");
-    const auto deadline = std::chrono::steady_clock::now() + context_.config.election_timeout_max;
+    const auto deadline = Clock::now() + context_.config.election_timeout_max;
     if (!co_await raft_.wait_applied(*index, deadline))
       co_return Result::fail(Outcome::unavailable, "behind", "This node has not caught up with the leader yet");
   }

@@ -5,6 +5,7 @@
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/json.hpp>
 
+#include "common/clock.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "modes/cp/command.hpp"
@@ -62,7 +63,7 @@ const char* role_name(Role role) {
 }
 
 Raft::Raft(const ModeContext& context, std::shared_ptr<spdlog::logger> log)
-    : context_(context), log_(std::move(log)), random_(context.config.membership.self * 7919 + context.incarnation) {
+    : context_(context), log_(std::move(log)), random_(context.seed ^ (context.config.membership.self * 7919 + context.incarnation)) {
   reset_election_deadline();
 }
 
@@ -106,7 +107,7 @@ bool Raft::heard_from_leader_recently() const {
 }
 
 asio::awaitable<void> Raft::run() {
-  asio::steady_timer tick(executor_);
+  Timer tick(executor_);
   auto became_leader_at = Clock::now();
   bool was_leader = false;
   for (;;) {
@@ -242,7 +243,7 @@ void Raft::become_leader() {
 }
 
 asio::awaitable<void> Raft::replicate(std::size_t peer, std::uint64_t term) {
-  asio::steady_timer wait(executor_);
+  Timer wait(executor_);
   auto next_heartbeat = Clock::now();
   while (role_ == Role::leader && term_ == term) {
     auto it = progress_.find(peer);
@@ -477,7 +478,7 @@ void Raft::advance_commit() {
 asio::awaitable<void> Raft::sync_written_when_needed(std::uint64_t term) {
   // Followers that answer usually commit the entries within a round: give them that long.
   if (followers_can_commit_alone()) {
-    asio::steady_timer grace(executor_, leader_sync_grace);
+    Timer grace(executor_, leader_sync_grace);
     co_await grace.async_wait(use_tuple);
   }
   if (role_ == Role::leader && term_ == term && own_vote_would_commit_more()) co_await sync_written();
@@ -622,7 +623,7 @@ void Raft::wake_waiters() {
 }
 
 asio::awaitable<bool> Raft::wait_until(std::function<bool()> done, Clock::time_point deadline) {
-  asio::steady_timer wait(executor_);
+  Timer wait(executor_);
   while (!done() && Clock::now() < deadline) {
     wait.expires_at(deadline);
     auto waker = state_waiters_.insert(state_waiters_.end(), [&wait] { wait.cancel(); });

@@ -27,6 +27,7 @@
 #include <boost/json/object.hpp>
 #include <spdlog/logger.h>
 
+#include "common/clock.hpp"
 #include "modes/cp/messages.hpp"
 #include "modes/cp/progress.hpp"
 #include "modes/cp/raft_log.hpp"
@@ -50,7 +51,7 @@ class Raft {
   // A read index this node may serve at once it has applied it (leader: confirmed with a
   // heartbeat round; follower: asked of the leader). nullopt: no leader or not confirmed.
   boost::asio::awaitable<std::optional<std::uint64_t>> read_index();
-  boost::asio::awaitable<bool> wait_applied(std::uint64_t index, std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<bool> wait_applied(std::uint64_t index, Clock::time_point deadline);
 
   // Peer RPCs.
   // Peer RPCs, on messages already checked (messages.hpp).
@@ -69,7 +70,7 @@ class Raft {
   void stop();
 
  private:
-  using Clock = std::chrono::steady_clock;
+  
 
   boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> campaign();
@@ -122,7 +123,7 @@ class Raft {
   boost::asio::awaitable<bool> confirm_leadership(std::uint64_t term);
   void wake_replicators();
   void wake_waiters();
-  boost::asio::awaitable<bool> wait_until(std::function<bool()> done, std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<bool> wait_until(std::function<bool()> done, Clock::time_point deadline);
   void reset_election_deadline();
   bool heard_from_leader_recently() const;
 
