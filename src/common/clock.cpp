@@ -1,5 +1,12 @@
 #include "common/clock.hpp"
 
+#include <algorithm>
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+
 namespace sysdist {
 
 namespace {
@@ -24,27 +31,73 @@ VirtualTime::~VirtualTime() {
   if (installed == this) installed = nullptr;
 }
 
-void VirtualTime::note(Clock::time_point deadline) {
-  if (deadline > now_ && deadline != Clock::time_point::max()) deadlines_.push(deadline);
+std::uint64_t VirtualTime::wall_ms() const {
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now_.time_since_epoch()).count();
+  return virtual_epoch_ms + static_cast<std::uint64_t>(elapsed);
 }
 
-std::optional<Clock::time_point> VirtualTime::next_deadline() {
-  while (!deadlines_.empty() && deadlines_.top() <= now_) deadlines_.pop();
-  if (deadlines_.empty()) return std::nullopt;
-  return deadlines_.top();
+std::optional<Clock::time_point> VirtualTime::next_deadline() const {
+  if (waits_.empty()) return std::nullopt;
+  return waits_.begin()->first.first;
 }
 
 void VirtualTime::advance_to(Clock::time_point t) {
   if (t > now_) now_ = t;
+  while (!waits_.empty() && waits_.begin()->first.first <= now_) finish(waits_.begin()->first, {});
 }
 
-std::uint64_t VirtualTime::wall_ms() const {
-  return virtual_epoch_ms + static_cast<std::uint64_t>(
-                                std::chrono::duration_cast<std::chrono::milliseconds>(now_.time_since_epoch()).count());
+VirtualTime::WaitKey VirtualTime::add(Clock::time_point deadline, Timer* owner, TimerHandler handler,
+                                      boost::asio::any_io_executor ex) {
+  const WaitKey key{deadline, ++arrivals_};
+  waits_.emplace(key, Wait{owner, std::move(handler), std::move(ex)});
+  return key;
 }
 
-void Timer::note(Clock::time_point at) {
-  if (installed) installed->note(at);
+void VirtualTime::finish(WaitKey key, boost::system::error_code ec) {
+  auto it = waits_.find(key);
+  if (it == waits_.end()) return;
+  auto wait = std::move(it->second);
+  waits_.erase(it);
+  auto& owned = wait.owner->waits_;
+  owned.erase(std::find(owned.begin(), owned.end(), key));
+  boost::asio::post(wait.executor, [handler = std::move(wait.handler), ec]() mutable { std::move(handler)(ec); });
+}
+
+void VirtualTime::drop_waits() {
+  auto dropped = std::move(waits_);  // destroying a handler may destroy timers that look here
+  waits_.clear();
+}
+
+Timer::Timer(const executor_type& ex) : Timer(ex, Clock::time_point::max()) {}
+Timer::Timer(const executor_type& ex, Clock::duration after) : Timer(ex, Clock::now() + after) {}
+Timer::Timer(const executor_type& ex, Clock::time_point at) : executor_(ex), expiry_(at) {
+  if (!installed) real_ = std::make_unique<boost::asio::basic_waitable_timer<Clock>>(ex, at);
+}
+Timer::~Timer() { cancel(); }
+
+std::size_t Timer::expires_at(Clock::time_point at) {
+  expiry_ = at;
+  if (real_) return real_->expires_at(at);
+  return cancel();
+}
+std::size_t Timer::expires_after(Clock::duration after) { return expires_at(Clock::now() + after); }
+
+std::size_t Timer::cancel() {
+  if (real_) return real_->cancel();
+  if (!installed) return 0;  // the simulation is over: nothing will run again
+  const auto pending = waits_;
+  for (auto key : pending) installed->finish(key, boost::asio::error::operation_aborted);
+  return pending.size();
+}
+
+void Timer::start_wait(TimerHandler handler) {
+  auto slot = boost::asio::get_associated_cancellation_slot(handler);
+  auto key = installed->add(expiry_, this, std::move(handler), executor_);
+  waits_.push_back(key);
+  if (slot.is_connected())  // cancelling the operation (e.g. a stopped coroutine) ends the wait
+    slot.assign([key](boost::asio::cancellation_type) {
+      if (installed) installed->finish(key, boost::asio::error::operation_aborted);
+    });
 }
 
 }  // namespace sysdist

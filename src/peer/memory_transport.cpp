@@ -68,6 +68,42 @@ std::unique_ptr<Transport> MemoryNetwork::transport_for(std::size_t node) {
   return std::make_unique<MemoryTransport>(*this, node, lives_[node]);
 }
 
+std::chrono::milliseconds MemoryNetwork::one_way_delay() {
+  const auto span = (faults_.max_delay - faults_.min_delay).count();
+  if (span <= 0 || !random_) return faults_.min_delay;
+  return faults_.min_delay + std::chrono::milliseconds(random_() % static_cast<std::uint64_t>(span + 1));
+}
+
+bool MemoryNetwork::lost() { return faults_.loss_per_mille > 0 && random_ && random_() % 1000 < faults_.loss_per_mille; }
+
+void MemoryNetwork::trace(std::size_t from, std::size_t to, std::string_view what, std::string_view target) {
+  if (trace_) trace_(std::to_string(from + 1) + ">" + std::to_string(to + 1) + " " + std::string(what) + " " + std::string(target));
+}
+
+// One copy of a request: travels, runs at `to` unless that life ended, and its reply
+// travels back unless lost or cut meanwhile.
+asio::awaitable<std::optional<PeerReply>> MemoryNetwork::serve(std::size_t from, std::size_t to, unsigned target_life,
+                                                               std::shared_ptr<PeerHandler> handler,
+                                                               PeerRequest request) {
+  if (auto delay = one_way_delay(); delay.count() > 0) {
+    Timer wait(executor_, delay);
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (lives_[to] != target_life) co_return std::nullopt;  // it died on the way: nobody runs it
+  const auto target = request.target;
+  auto reply = co_await (*handler)(std::move(request));
+  if (lost()) {
+    trace(from, to, "reply-lost", target);
+    co_return std::nullopt;
+  }
+  if (auto delay = one_way_delay(); delay.count() > 0) {
+    Timer wait(executor_, delay);
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (!reachable(to, from) || lives_[to] != target_life) co_return std::nullopt;  // cut meanwhile
+  co_return reply;
+}
+
 asio::awaitable<PeerResult> MemoryNetwork::deliver(std::size_t from, std::size_t to, PeerRequest request,
                                                    std::chrono::milliseconds timeout, unsigned sender_life) {
   if (crashed_[from] || sender_life != lives_[from]) co_await hang_forever();  // a dead node sends nothing
@@ -80,20 +116,26 @@ asio::awaitable<PeerResult> MemoryNetwork::deliver(std::size_t from, std::size_t
   const auto target = request.target;
   auto delivery = std::make_shared<Delivery>(executor_);
   delivery->done.expires_after(timeout);
-  if (reachable(from, to)) {
-    auto run = [this, delivery, handler, from, to, target_life,
-                request = std::move(request)]() -> asio::awaitable<void> {
-      if (delay_.count() > 0) {
-        Timer wait(executor_, delay_);
-        co_await wait.async_wait(asio::use_awaitable);
-      }
-      auto reply = co_await (*handler)(request);
-      if (reachable(to, from) && lives_[to] == target_life) {  // the reply is lost if the link was cut meanwhile
-        delivery->reply = std::move(reply);
-        delivery->done.cancel();
-      }
-    };
-    asio::co_spawn(executor_, std::move(run), log_failure("memory network delivery"));
+  if (!reachable(from, to)) {
+    trace(from, to, "cut", target);
+  } else if (lost()) {
+    trace(from, to, "lost", target);
+  } else {
+    // Known gap: a duplicated CP forward is proposed twice (Raft's client sessions, section 6.3
+    // of the thesis, are not built yet), so forwards are never duplicated here.
+    const bool twice = faults_.duplicate_per_mille > 0 && random_ && random_() % 1000 < faults_.duplicate_per_mille &&
+                       !target.starts_with("/raft/forward");
+    trace(from, to, twice ? "send-twice" : "send", target);
+    for (int copy = twice ? 2 : 1; copy > 0; --copy) {
+      auto run = [this, delivery, handler, from, to, target_life, request]() -> asio::awaitable<void> {
+        auto reply = co_await serve(from, to, target_life, handler, request);
+        if (reply && !delivery->reply) {  // the first copy's reply to arrive answers the call
+          delivery->reply = std::move(reply);
+          delivery->done.cancel();
+        }
+      };
+      asio::co_spawn(executor_, std::move(run), log_failure("memory network delivery"));
+    }
   }
   boost::system::error_code ec;
   if (!delivery->reply)  // co_spawn may have run a quick handler to completion already

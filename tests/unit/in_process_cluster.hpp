@@ -16,53 +16,15 @@
 #include "modes/cp/cp_mode.hpp"
 #include "peer/batching_transport.hpp"
 #include "peer/memory_transport.hpp"
+#include "sim/sim_store.hpp"
 #include "storage/memory_store.hpp"
 #include "test_support.hpp"
 
 namespace sysdist::test {
 
-// A Store view of one node's life: after crash() its commits never complete, and its
-// Durability::ordered commits since the last durable one are lost (undone, newest first).
-class CrashableStore final : public Store {
- public:
-  explicit CrashableStore(Store& disk) : disk_(disk) {}
-  void crash() {
-    crashed_ = true;
-    Batch undo;  // newest first; MemoryStore applies a batch in order, at once
-    for (auto batch = not_yet_durable_.rbegin(); batch != not_yet_durable_.rend(); ++batch)
-      undo.insert(undo.end(), batch->rbegin(), batch->rend());
-    not_yet_durable_.clear();
-    asio::io_context io;
-    asio::co_spawn(io, disk_.commit(std::move(undo)), asio::detached);
-    io.run();
-  }
-  std::optional<std::string> get(Keyspace s, std::string_view k) const override { return disk_.get(s, k); }
-  void for_each(Keyspace s, const std::function<void(std::string_view, std::string_view)>& v) const override {
-    disk_.for_each(s, v);
-  }
-  asio::awaitable<void> commit(Batch batch, Durability durability = Durability::durable) override {
-    if (crashed_) {
-      asio::steady_timer forever(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
-      co_await forever.async_wait(asio::use_awaitable);
-    }
-    if (durability == Durability::durable) {
-      ++syncs_;
-      not_yet_durable_.clear();  // the log is one stream: this sync covers what came before
-    } else {
-      Batch undo;
-      for (auto& m : batch) undo.push_back({m.space, m.key, disk_.get(m.space, m.key)});
-      not_yet_durable_.push_back(std::move(undo));
-    }
-    co_await disk_.commit(std::move(batch));
-  }
-  std::size_t syncs() const { return syncs_; }
-
- private:
-  Store& disk_;
-  bool crashed_ = false;
-  std::size_t syncs_ = 0;
-  std::vector<Batch> not_yet_durable_;  // undo records of ordered commits since the last durable one
-};
+// A node's store is the simulator's SimStore (src/sim/sim_store.hpp): after crash() its
+// commits never complete, and its ordered commits since the last durable one are lost.
+using CrashableStore = sim::SimStore;
 
 // Five nodes of one mode in this process: the parts every mode's tests share.
 template <class ModeType>

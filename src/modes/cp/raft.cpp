@@ -499,7 +499,7 @@ asio::awaitable<void> Raft::sync_written() {
 asio::awaitable<void> Raft::apply_committed() {
   if (applying_) co_return;
   applying_ = true;
-  while (applied_ < commit_) {
+  while (applied_ < commit_ && !installing_snapshot_) {
     const auto to = std::min(commit_, applied_ + 512);
     Batch batch;
     std::map<std::string, std::optional<std::string>> written;  // by earlier entries of this batch
@@ -605,11 +605,15 @@ asio::awaitable<AppendReply> Raft::on_snapshot(const SnapshotChunk& chunk) {
   batch.push_back({Keyspace::meta, "raft/snapshot_term", std::to_string(h.last_term)});
   const auto keys = staged_.size();
   staged_.clear();
+  installing_snapshot_ = true;
   co_await context_.store.commit(std::move(batch));
+  installing_snapshot_ = false;
   // Only now, with the state durable, do reads and the log move past the snapshot.
   log_entries_.reset(h.index, h.last_term);
   commit_ = std::max(commit_, h.index);
-  applied_ = persisted_ = h.index;
+  applied_ = std::max(applied_, h.index);
+  persisted_ = std::max(persisted_, h.index);
+  if (applied_ < commit_) asio::co_spawn(executor_, apply_committed(), log_failure("raft apply"));
   log_->info("term {}: installed a snapshot at index {} ({} keys) from node {}", term_, h.index, keys, leader + 1);
   wake_waiters();
   co_return AppendReply{term_, true, h.index};

@@ -145,6 +145,9 @@ class Raft {
   // durable up to persisted_.
   std::uint64_t handed_to_storage_ = 0, written_ = 0;
   bool applying_ = false, campaigning_ = false, syncing_written_ = false, persist_scheduled_ = false;
+  // Set while an installed snapshot's state is being written: the apply loop issues no
+  // batch meanwhile (one for entries below the snapshot would land after it, over it).
+  bool installing_snapshot_ = false;
   Clock::time_point election_deadline_{}, last_leader_contact_{};
   // Leader state.
   std::map<std::size_t, Progress> progress_;
