@@ -63,10 +63,15 @@ class CpChecker final : public ModeChecker {
     if (!leader) throw Violation("no leader 5 s after every fault healed");
     for (auto& key : clients.workload().keys) final_read(world, cluster, clients, key);
     auto verdict = check::check_linearizable(clients.history());
-    if (!verdict.linearizable) {
+    // A search that ran out of states (many unknown outcomes) is no verdict, not a violation.
+    std::erase_if(verdict.failures, [&world](const check::KeyVerdict& f) {
+      if (f.gave_up) world.trace("linearizability search gave up on key " + f.key);
+      return f.gave_up;
+    });
+    if (!verdict.failures.empty()) {
       std::string what = "history not linearizable";
       for (auto& f : verdict.failures) {
-        what += "; key " + f.key + (f.gave_up ? " (search gave up)" : "");
+        what += "; key " + f.key;
         for (auto& op : f.window) what += " | " + check::describe(op);
       }
       throw Violation(what);

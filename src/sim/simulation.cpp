@@ -93,9 +93,13 @@ RunResult run_once(const RunOptions& options) {
     try {
       LinkFaults links;
       for (auto& step : steps) {
+        // The fault strikes at a random moment of its step: in the middle of protocol rounds.
+        const auto before = Clock::duration(world.below(static_cast<std::uint64_t>(options.step_length.count())));
+        const bool ran = world.run_for(before, check);
         world.trace("fault " + describe(step));
         apply(step, world, cluster, links);
-        if (!world.run_for(options.step_length, check)) throw Violation("livelock: handlers ran without time passing");
+        if (!ran || !world.run_for(options.step_length - before, check))
+          throw Violation("livelock: handlers ran without time passing");
       }
       world.trace("heal everything");
       heal_everything(cluster);
