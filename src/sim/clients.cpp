@@ -113,7 +113,8 @@ asio::awaitable<Op> Clients::run(int process, std::size_t node, OpType type, std
   op.result = check::result_for_status(type, op.status);
   if (type == OpType::read && op.result != check::OpResult::ok) op.value.reset();
   op.complete_ns = now_ns();
-  world_.trace("op " + check::describe(op) + " @" + std::to_string(op.node) + " -> " + std::to_string(op.status));
+  world_.trace("op p" + std::to_string(process) + " since " + std::to_string(op.invoke_ns / 1'000'000) + ": " +
+               check::describe(op) + " @" + std::to_string(op.node) + " -> " + std::to_string(op.status));
   history_.push_back(op);
   co_return op;
 }
