@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sysdist {
 
@@ -15,6 +16,26 @@ enum class Outcome {
   unavailable,  // definitely not applied: this node cannot serve now (shutting down, no leader)
   unknown,      // may or may not be applied: timed out after the protocol took the write
 };
+
+// Names for outcomes carried in peer messages (a forwarded write's answer).
+inline const char* outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::applied: return "applied";
+    case Outcome::not_found: return "not_found";
+    case Outcome::invalid: return "invalid";
+    case Outcome::rejected: return "rejected";
+    case Outcome::precondition_failed: return "precondition_failed";
+    case Outcome::unavailable: return "unavailable";
+    case Outcome::unknown: return "unknown";
+  }
+  return "unknown";
+}
+inline std::optional<Outcome> outcome_named(std::string_view name) {
+  for (auto o : {Outcome::applied, Outcome::not_found, Outcome::invalid, Outcome::rejected,
+                 Outcome::precondition_failed, Outcome::unavailable, Outcome::unknown})
+    if (name == outcome_name(o)) return o;
+  return std::nullopt;
+}
 
 struct Result {
   Outcome outcome = Outcome::applied;

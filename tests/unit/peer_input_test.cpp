@@ -146,3 +146,27 @@ BOOST_AUTO_TEST_CASE(two_phase_commit_messages_naming_the_receiver_or_odd_ids_an
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cp_forward)
+
+// A forwarded write's answer is the leader's Result itself: every outcome and code arrive
+// unchanged (a leadership_lost once arrived as no_leader), and a reply that cannot be read,
+// or none at all, is "unknown": the leader may have proposed the write.
+BOOST_AUTO_TEST_CASE(the_leaders_outcome_reaches_the_follower_unchanged) {
+  for (auto outcome : {Outcome::applied, Outcome::precondition_failed, Outcome::unavailable, Outcome::unknown,
+                       Outcome::rejected}) {
+    auto sent = Result::fail(outcome, "leadership_lost", "why");
+    auto got = cp::result_of_forward(PeerResult{{}, PeerReply{200, cp::forward_reply_body(sent)}});
+    BOOST_TEST((got.outcome == outcome));
+    BOOST_TEST(got.code == "leadership_lost");
+    BOOST_TEST(got.message == "why");
+  }
+  auto garbled = cp::result_of_forward(PeerResult{{}, PeerReply{200, R"({"outcome":"maybe","code":"","message":""})"}});
+  BOOST_TEST((garbled.outcome == Outcome::unknown));
+  auto silent = cp::result_of_forward(PeerResult{boost::asio::error::timed_out, {}});
+  BOOST_TEST((silent.outcome == Outcome::unknown));
+  auto refused = cp::result_of_forward(PeerResult{{}, error_reply(400, "bad_message", "Expected a command")});
+  BOOST_TEST((refused.outcome == Outcome::invalid));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -13,35 +13,6 @@ namespace sysdist::cp {
 namespace json = boost::json;
 
 namespace {
-// The one place a forwarded write's HTTP status turns back into an outcome.
-Result from_status(const PeerResult& r) {
-  if (!r.answered()) return Result::fail(Outcome::unknown, "leader_unreachable", "The leader did not answer in time");
-  const auto status = r.reply.status;
-  if (status == 201) return Result::ok();
-  std::string message = r.reply.body;
-  boost::system::error_code ec;
-  auto body = json::parse(r.reply.body, ec);
-  if (!ec && body.is_object() && body.as_object().contains("error") && body.as_object().at("error").is_string())
-    message = std::string(body.as_object().at("error").as_string());
-  if (status == 503) return Result::fail(Outcome::unavailable, "no_leader", message);
-  if (status == 422) return Result::fail(Outcome::rejected, "rejected", message);
-  if (status == 412) return Result::fail(Outcome::precondition_failed, "precondition_failed", message);
-  return Result::fail(Outcome::unknown, "unknown", message);
-}
-unsigned status_of(const Result& r) {
-  switch (r.outcome) {
-    case Outcome::applied:
-      return 201;
-    case Outcome::unavailable:
-      return 503;
-    case Outcome::rejected:
-      return 422;
-    case Outcome::precondition_failed:
-      return 412;
-    default:
-      return 504;
-  }
-}
 // Dispatches a checked message to its handler and the reply to its JSON body; a refused
 // message is a 400 that changed nothing.
 template <class Message, class Handler>
@@ -83,7 +54,7 @@ asio::awaitable<Result> CpMode::submit(std::string cmd) {
   PeerRequest request{"POST", "/raft/forward", std::move(cmd)};  // the command itself: no escaping
   const auto timeout = 3 * context_.config.election_timeout_max + 2 * context_.config.rpc_timeout;
   auto reply = co_await context_.transport.call(*leader, std::move(request), timeout);
-  co_return from_status(reply);
+  co_return result_of_forward(reply);
 }
 
 asio::awaitable<Result> CpMode::put(std::string key, std::string value) {
@@ -155,8 +126,7 @@ asio::awaitable<PeerReply> CpMode::handle_peer(PeerRequest request) {
   if (rpc == "forward") {  // the body is a command (command.hpp), checked before it enters the log
     if (!decode_command(request.body)) co_return error_reply(400, "bad_message", "Expected a command");
     auto result = co_await raft_.propose(std::move(request.body));
-    if (result.outcome == Outcome::applied) co_return PeerReply{201, ""};
-    co_return error_reply(status_of(result), result.code, result.message);
+    co_return PeerReply{200, forward_reply_body(result)};
   }
   co_return error_reply(404, "unknown_route", "No route " + request.target);
 }

@@ -156,4 +156,20 @@ std::optional<ReadIndexReply> parse_read_index_reply(std::string_view body) {
   return reply;
 }
 
+std::string forward_reply_body(const Result& result) {
+  return to_body(ForwardReply{outcome_name(result.outcome), result.code, result.message});
+}
+
+Result result_of_forward(const PeerResult& answer) {
+  if (!answer.answered()) return Result::fail(Outcome::unknown, "leader_unreachable", "The leader did not answer in time");
+  const auto status = answer.reply.status;
+  // Refused before it was proposed: a malformed command, or a leader shutting down.
+  if (status == 400) return Result::fail(Outcome::invalid, "bad_message", "The leader refused the command");
+  if (status == 503) return Result::fail(Outcome::unavailable, "not_leader", "The leader cannot take writes now");
+  auto reply = status == 200 ? reply_of<ForwardReply>(answer.reply.body) : std::nullopt;
+  auto outcome = reply ? outcome_named(reply->outcome) : std::nullopt;
+  if (!outcome) return Result::fail(Outcome::unknown, "bad_reply", "The leader's answer could not be read");
+  return Result::fail(*outcome, std::move(reply->code), std::move(reply->message));
+}
+
 }  // namespace sysdist::cp

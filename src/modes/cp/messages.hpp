@@ -22,6 +22,7 @@
 #include <boost/describe.hpp>
 
 #include "common/membership.hpp"
+#include "common/outcome.hpp"
 #include "modes/cp/raft_log.hpp"
 #include "peer/messages.hpp"
 
@@ -71,6 +72,17 @@ struct ReadIndexReply {
   std::uint64_t index = 0;
 };
 BOOST_DESCRIBE_STRUCT(ReadIndexReply, (), (index))
+
+// A forwarded write's outcome, decided by the leader's propose(): the Result itself, so a
+// follower answers its client exactly what the leader decided.
+struct ForwardReply {
+  std::string outcome;  // outcome_name()
+  std::string code, message;
+};
+BOOST_DESCRIBE_STRUCT(ForwardReply, (), (outcome, code, message))
+std::string forward_reply_body(const Result& result);
+// What the forwarding node answers its client, from the leader's reply (or its absence).
+Result result_of_forward(const PeerResult& answer);
 
 // Builders. append_body() takes entries from..(at most max_append_entries) of `log` while
 // they fit `budget`; snapshot_body() takes pairs from `offset` likewise. Each says how many.

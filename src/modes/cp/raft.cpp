@@ -503,18 +503,24 @@ asio::awaitable<void> Raft::apply_committed() {
     const auto to = std::min(commit_, applied_ + 512);
     Batch batch;
     std::map<std::string, std::optional<std::string>> written;  // by earlier entries of this batch
+    struct Decided {
+      std::uint64_t index, term;
+      bool condition_failed;
+    };
+    std::vector<Decided> decided;  // for the proposers of these entries, once the batch is written
     auto current = [&](const std::string& key) {
       auto it = written.find(key);
       return it != written.end() ? it->second : context_.store.get(Keyspace::data, key);
     };
     for (auto index = std::max(applied_, log_entries_.snapshot_index()) + 1; index <= to; ++index) {
+      decided.push_back({index, log_entries_.at(index).term, false});
       auto command = decode_command(log_entries_.at(index).command);  // checked on arrival
       if (!command || command->op == Command::Op::noop) continue;
       const auto& key = command->key;
       std::optional<std::string> value;
       if (command->op != Command::Op::del) value = std::move(command->value);
       if (command->op == Command::Op::cas && current(key) != command->expected) {
-        if (proposed_here_.contains(index)) failed_conditions_.insert(index);  // applies only over the expected value
+        decided.back().condition_failed = true;  // a cas applies only over the expected value
         continue;
       }
       written[key] = value;
@@ -524,6 +530,7 @@ asio::awaitable<void> Raft::apply_committed() {
     // No fsync of its own: the entries are durable in the log, and a crash that loses this
     // write loses "raft/applied" with it, so the node re-applies them after restart.
     co_await context_.store.commit(std::move(batch), Durability::ordered);
+    for (auto& d : decided) decide_proposals(d.index, d.term, d.condition_failed);
     applied_ = std::max(applied_, to);  // an installed snapshot may have moved it further meanwhile
     wake_waiters();
     // Entries committed while compacting are applied by this loop: nothing else would
@@ -613,6 +620,11 @@ asio::awaitable<AppendReply> Raft::on_snapshot(const SnapshotChunk& chunk) {
   commit_ = std::max(commit_, h.index);
   applied_ = std::max(applied_, h.index);
   persisted_ = std::max(persisted_, h.index);
+  // Commands proposed here up to the snapshot may or may not be in it: nobody can tell now.
+  for (auto it = proposals_.begin(); it != proposals_.end() && it->first.first <= h.index; ++it)
+    if (!it->second)
+      it->second = Result::fail(Outcome::unknown, "commit_unknown",
+                                "A snapshot replaced the log here before the write's outcome was known; it may have applied");
   if (applied_ < commit_) asio::co_spawn(executor_, apply_committed(), log_failure("raft apply"));
   log_->info("term {}: installed a snapshot at index {} ({} keys) from node {}", term_, h.index, keys, leader + 1);
   wake_waiters();
@@ -644,25 +656,32 @@ asio::awaitable<bool> Raft::wait_applied(std::uint64_t index, Clock::time_point 
 
 asio::awaitable<Result> Raft::propose(std::string command) {
   if (role_ != Role::leader) co_return Result::fail(Outcome::unavailable, "not_leader", "This node is not the leader");
-  const auto term = term_;
-  const auto index = log_entries_.append(Entry{term, std::move(command)});
-  proposed_here_.insert(index);
+  const auto key = std::pair{log_entries_.append(Entry{term_, std::move(command)}), term_};
+  proposals_[key];
   persist_new_entries_soon();  // in parallel with replication
   wake_replicators();
   const auto deadline = Clock::now() + 2 * context_.config.election_timeout_max + context_.config.rpc_timeout;
-  co_await wait_applied(index, deadline);
-  proposed_here_.erase(index);
-  const bool condition_failed = failed_conditions_.erase(index) > 0;
-  if (applied_ >= index && log_entries_.term_at(index) == term) {
-    if (condition_failed)
-      co_return Result::fail(Outcome::precondition_failed, "precondition_failed",
-                             "The current value is not the expected one; nothing was written");
-    co_return Result::ok();
-  }
-  if (applied_ >= index)  // another leader's entry took the index: ours was never applied
-    co_return Result::fail(Outcome::unavailable, "leadership_lost", "Leadership changed before the write committed");
+  std::function<bool()> decided = [this, key] { return proposals_.at(key).has_value(); };
+  co_await wait_until(std::move(decided), deadline);
+  auto outcome = std::move(proposals_.at(key));
+  proposals_.erase(key);
+  if (outcome) co_return std::move(*outcome);
   co_return Result::fail(Outcome::unknown, "commit_timeout",
                          "The write was appended but not known committed in time; it may still apply");
+}
+
+// The outcome of every command proposed here at `index`, now that the entry `term` applied.
+void Raft::decide_proposals(std::uint64_t index, std::uint64_t term, bool condition_failed) {
+  for (auto it = proposals_.lower_bound({index, 0}); it != proposals_.end() && it->first.first == index; ++it) {
+    if (it->second) continue;
+    if (it->first.second != term)  // another leader's entry took the index: ours was never applied
+      it->second = Result::fail(Outcome::unavailable, "leadership_lost", "Leadership changed before the write committed");
+    else if (condition_failed)
+      it->second = Result::fail(Outcome::precondition_failed, "precondition_failed",
+                                "The current value is not the expected one; nothing was written");
+    else
+      it->second = Result::ok();
+  }
 }
 
 asio::awaitable<std::optional<std::uint64_t>> Raft::read_index() {

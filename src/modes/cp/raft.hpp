@@ -155,7 +155,11 @@ class Raft {
   // Woken on every change of applied_ or persisted_ (and on leadership changes).
   std::list<std::function<void()>> replicator_wakers_, state_waiters_;
   // Conditional writes proposed here, and those of them that found another value when applied.
-  std::set<std::uint64_t> proposed_here_, failed_conditions_;
+  // Commands proposed on this node, by (index, term), until their proposer reads the outcome:
+  // decided when the index is applied (ours applied, or a cas that found another value, or
+  // another entry took the index), unknown when a snapshot covered the index.
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::optional<Result>> proposals_;
+  void decide_proposals(std::uint64_t index, std::uint64_t term, bool condition_failed);
   std::shared_ptr<ReadBatch> next_read_batch_;
   bool confirming_reads_ = false;
   // A snapshot being received: its last index and the key/value pairs so far.
