@@ -10,7 +10,7 @@
 namespace sysdist {
 
 namespace {
-VirtualTime* installed = nullptr;  // the simulation of this process, if one runs
+thread_local VirtualTime* installed = nullptr;  // the simulation this thread runs, if any
 constexpr std::uint64_t virtual_epoch_ms = 1'800'000'000'000;  // 2027-01-15, a fixed wall start
 }  // namespace
 

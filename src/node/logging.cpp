@@ -20,7 +20,12 @@ void setup_logging(const std::string& level, const std::string& node_label) {
 
 std::shared_ptr<spdlog::logger> logger(const std::string& component) {
   if (auto existing = spdlog::get(component)) return existing;
-  auto created = spdlog::stdout_color_mt(component);
+  std::shared_ptr<spdlog::logger> created;
+  try {
+    created = spdlog::stdout_color_mt(component);
+  } catch (const spdlog::spdlog_ex&) {  // another thread (simulations run in parallel) made it first
+    return spdlog::get(component);
+  }
   created->set_pattern(pattern);
   created->set_level(spdlog::get_level());
   return created;

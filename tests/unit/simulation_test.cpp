@@ -53,4 +53,18 @@ BOOST_AUTO_TEST_CASE(cp_schedules_keep_raft_safe_and_the_history_linearizable) {
 BOOST_AUTO_TEST_CASE(ca_schedules_keep_transactions_atomic_and_the_nodes_in_agreement) { run_schedules("CA", 100); }
 BOOST_AUTO_TEST_CASE(ap_schedules_converge_on_the_newest_version_of_every_key) { run_schedules("AP", 300); }
 
+// Schedules that found bugs, outside the seed ranges above. CP 468: a write whose index a
+// snapshot covered before its proposer looked was answered 503 although it had applied.
+// (Seeds 28, 111, 138 and 13 more of 1-300 fail without the fix of a snapshot installed
+// under a pending apply batch.)
+BOOST_AUTO_TEST_CASE(schedules_that_once_failed_pass) {
+  for (auto [mode, seed] : {std::pair{"CP", 468}}) {
+    RunOptions options;
+    options.mode = mode;
+    options.seed = static_cast<std::uint64_t>(seed);
+    auto result = run_once(options);
+    BOOST_TEST(!result.failure.has_value(), mode << " seed " << seed << ": " << result.failure.value_or(""));
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
