@@ -61,7 +61,7 @@ std::uint64_t free_bytes(const std::string& dir) {
 }  // namespace
 
 RocksdbStore::RocksdbStore(const std::string& dir, Metrics& metrics, std::chrono::milliseconds slow_storage)
-    : metrics_(metrics), slow_storage_(slow_storage), dir_(dir) {
+    : dir_(dir), metrics_(metrics), slow_storage_(slow_storage) {
   // Private to the node's user: every value is in here, and /admin/dump needs the secret.
   std::filesystem::create_directories(dir);
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);

@@ -23,7 +23,7 @@ std::string append_body(const std::string& header, const std::vector<std::pair<s
   return body;
 }
 std::string put_command(std::string key, std::string value) {
-  return cp::encode(cp::Command{cp::Command::Op::put, std::move(key), std::move(value)});
+  return cp::encode(cp::Command{cp::Command::Op::put, std::move(key), std::move(value), {}});
 }
 }  // namespace
 

@@ -123,7 +123,7 @@ Checked<EntriesRequest> parse_entries_request(std::string_view body, const Membe
   auto* leaves = o ? o->if_contains("leaves") : nullptr;
   if (!from || !leaves || !leaves->is_array() || leaves->as_array().size() > MerkleLeaves::leaf_count)
     return Refuse::refuse("Expected {\"from\": another node's index, \"leaves\": [leaf...]}");
-  EntriesRequest request{*from};
+  EntriesRequest request{*from, {}, std::nullopt};
   for (const auto& leaf : leaves->as_array()) {
     if (!leaf.is_int64() || leaf.as_int64() < 0 || leaf.as_int64() >= static_cast<std::int64_t>(MerkleLeaves::leaf_count))
       return Refuse::refuse("A leaf is out of range");

@@ -58,7 +58,7 @@ asio::awaitable<Result> CpMode::submit(std::string cmd) {
 }
 
 asio::awaitable<Result> CpMode::put(std::string key, std::string value) {
-  auto command = encode(Command{Command::Op::put, std::move(key), std::move(value)});  // named: g++ 12 bug 1
+  auto command = encode(Command{Command::Op::put, std::move(key), std::move(value), {}});  // named: g++ 12 bug 1
   auto result = co_await submit(std::move(command));
   co_return result;
 }
@@ -73,7 +73,7 @@ asio::awaitable<Result> CpMode::put_if(std::string key, std::string value, std::
 asio::awaitable<Result> CpMode::remove(std::string key) {
   auto current = co_await get(key, false);
   if (current.outcome != Outcome::applied) co_return current;
-  auto command = encode(Command{Command::Op::del, std::move(key)});
+  auto command = encode(Command{Command::Op::del, std::move(key), {}, {}});
   auto result = co_await submit(std::move(command));
   co_return result;
 }
