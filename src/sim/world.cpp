@@ -1,5 +1,8 @@
 #include "sim/world.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <boost/asio/post.hpp>
 
 namespace sysdist::sim {
@@ -9,7 +12,10 @@ constexpr std::size_t max_handlers_per_instant = 2'000'000;
 }
 
 World::World(std::uint64_t seed, bool keep_trace)
-    : io_(std::make_unique<boost::asio::io_context>(1)), random_(seed), keep_trace_(keep_trace) {}
+    : io_(std::make_unique<boost::asio::io_context>(1)),
+      random_(seed),
+      keep_trace_(keep_trace),
+      live_(std::getenv("SYSDIST_SIM_LIVE_TRACE") != nullptr) {}
 
 World::~World() {
   time_.drop_waits();
@@ -46,6 +52,7 @@ void World::trace(std::string_view event) {
   std::string line = std::to_string(ms) + " " + std::string(event) + "\n";
   for (unsigned char c : line) digest_ = (digest_ ^ c) * 1099511628211ull;
   if (keep_trace_) trace_ += line;
+  if (live_) std::fputs(line.c_str(), stderr);
 }
 
 }  // namespace sysdist::sim

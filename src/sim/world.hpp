@@ -52,6 +52,7 @@ class World {
   std::unique_ptr<boost::asio::io_context> io_;
   std::mt19937_64 random_;
   bool keep_trace_;
+  bool live_;  // SYSDIST_SIM_LIVE_TRACE set: every trace line also goes to stderr as it happens
   std::string trace_;
   std::uint64_t digest_ = 14695981039346656037ull;  // FNV-1a 64
   std::uint64_t steps_ = 0;

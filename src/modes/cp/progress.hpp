@@ -27,6 +27,8 @@ class Progress {
   bool can_send() const { return !paused_ && (probing_ ? in_flight_ == 0 : in_flight_ < max_in_flight_); }
   // A heartbeat is due: try again even after a failure.
   void resume() { paused_ = false; }
+  // The follower cannot take it now (a snapshot while it installs another): wait for a heartbeat.
+  void pause() { paused_ = true; }
 
   // An AppendEntries carrying entries up to `last_sent` went out.
   void sent(std::uint64_t last_sent);
