@@ -30,7 +30,7 @@
 #include "modes/cp/messages.hpp"
 #include "modes/cp/progress.hpp"
 #include "modes/cp/raft_log.hpp"
-#include "modes/cp/state_machine.hpp"
+#include "modes/cp/kv_state_machine.hpp"
 #include "node/mode.hpp"
 
 namespace sysdist::cp {
@@ -44,12 +44,12 @@ const char* role_name(Role role);
 //   replication.cpp       the leader's side: one follower's AppendEntries (pipelined), heartbeats
 //   follower.cpp          the follower's side: accepting entries, durable before acknowledged
 //   leader_durability.cpp the leader's own log writes and syncs, and the commit rule
-//   apply.cpp             the apply loop (state_machine.hpp), proposal outcomes, compaction
+//   commit_apply.cpp      the apply loop (kv_state_machine.hpp), proposal outcomes, compaction
 //   read_index.cpp        ReadIndex: batched leadership confirmation
 //   snapshot.cpp          InstallSnapshot, sending and receiving
 // One write: propose (raft.cpp) appends -> persist loop writes it (leader_durability) while
 // replicators send it (replication) -> acknowledgements advance the commit index
-// (leader_durability) -> the apply loop applies it and decides the proposal (apply) ->
+// (leader_durability) -> the apply loop applies it and decides the proposal (commit_apply) ->
 // propose answers. Long-lived activities are loops waiting on `changed_`; the leader's loops
 // live for one term.
 class Raft {
@@ -140,7 +140,7 @@ class Raft {
   // Would the leader's written but unsynced entries commit more with its vote? Then it syncs them.
   bool own_vote_would_commit_more() const;
 
-  // apply.cpp: one loop writes the state machine, so batches and snapshot installs never overlap.
+  // commit_apply.cpp: one loop writes the state machine, so batches and snapshot installs never overlap.
   boost::asio::awaitable<void> apply_loop();
   boost::asio::awaitable<void> apply_next_batch();
   void decide_proposals(const AppliedEntry& entry);

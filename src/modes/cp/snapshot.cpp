@@ -1,6 +1,6 @@
 // InstallSnapshot (Raft section 7): a follower that needs entries the leader has compacted
 // away gets the whole state, in chunks of as many pairs as fit one message. The follower
-// stages the chunks and hands the complete snapshot to its apply loop (apply.cpp), which
+// stages the chunks and hands the complete snapshot to its apply loop (commit_apply.cpp), which
 // replaces its state with it between two apply batches.
 #include "common/limits.hpp"
 #include "common/net.hpp"

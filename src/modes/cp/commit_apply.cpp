@@ -1,4 +1,4 @@
-// Applying committed entries to the key-value state machine (state_machine.hpp), and what
+// Applying committed entries to the key-value state machine (kv_state_machine.hpp), and what
 // each proposal's outcome is. One loop does every state machine write for the node's life,
 // so an apply batch and a snapshot install never overlap; it also compacts the log.
 #include "common/net.hpp"

@@ -1,4 +1,4 @@
-#include "modes/cp/state_machine.hpp"
+#include "modes/cp/kv_state_machine.hpp"
 
 #include <map>
 
