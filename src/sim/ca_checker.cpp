@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "modes/ca/ca_mode.hpp"
 #include "sim/checkers.hpp"
 
 namespace sysdist::sim {
@@ -21,10 +22,24 @@ class CaChecker final : public ModeChecker {
   Workload workload() const override {
     Workload w;
     w.reads = 3, w.writes = 4, w.deletes = 1;
-    // Many keys: a write lost on one node stays visible as divergence (a few hot keys would
-    // soon be overwritten everywhere).
-    w.keys = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"};
+    // A write lost on one node must stay visible as divergence: hot keys would soon be
+    // overwritten everywhere, so some writes go to keys written only once.
+    w.fresh_key_per_mille = 300;
     return w;
+  }
+
+  // Half of the crashes strike where two-phase commit is most fragile: when a coordinator
+  // has every vote, a participant dies before the decision reaches it.
+  bool strike(const Step& step, World& world, Cluster& cluster) override {
+    if (step.fault != Fault::crash || !world.chance(500)) return false;
+    cluster_ = &cluster, world_ = &world;
+    crash_when_voted_ = step.node;
+    world.trace("armed: a participant crashes once a coordinator has every vote");
+    return true;
+  }
+  void disarm() override { crash_when_voted_.reset(); }
+  std::unique_ptr<Mode> make_mode(const ModeContext& context, std::size_t node) override {
+    return std::make_unique<ca::CaMode>(context, [this, node](std::string_view step) { at_step(node, step); });
   }
 
   void after_step(Cluster& cluster) override {
@@ -46,6 +61,7 @@ class CaChecker final : public ModeChecker {
     const auto check = [&] { after_step(cluster); };
     for (int waited = 0; waited < 200 && busy_node(cluster); ++waited) world.run_for(std::chrono::milliseconds(50), check);
     if (auto node = busy_node(cluster)) {
+      if (!cluster.up(*node)) throw Violation("node " + std::to_string(*node + 1) + " is down after healing");
       auto status = cluster.mode(*node)->status();
       throw Violation("node " + std::to_string(*node + 1) + " still holds prepared transactions or locks 10 s after healing: " +
                       boost::json::serialize(status.at("prepared")) + ", " +
@@ -65,13 +81,26 @@ class CaChecker final : public ModeChecker {
  private:
   static std::optional<std::size_t> busy_node(const Cluster& cluster) {
     for (std::size_t i = 0; i < Cluster::nodes; ++i) {
+      if (!cluster.up(i)) return i;
       auto status = cluster.mode(i)->status();
       if (!status.at("prepared").as_array().empty() || status.at("locked_keys").to_number<std::uint64_t>() != 0) return i;
     }
     return std::nullopt;
   }
 
+  void at_step(std::size_t coordinator, std::string_view step) {
+    if (step != "voted" || !crash_when_voted_) return;
+    auto victim = *crash_when_voted_ == coordinator ? (coordinator + 1) % Cluster::nodes : *crash_when_voted_;
+    crash_when_voted_.reset();
+    if (!cluster_->up(victim)) return;
+    world_->trace("node " + std::to_string(coordinator + 1) + " has every vote");
+    cluster_->crash(victim);
+  }
+
   std::map<std::string, std::set<std::string>> decided_;  // txn id -> decisions seen anywhere
+  std::optional<std::size_t> crash_when_voted_;           // armed by strike()
+  Cluster* cluster_ = nullptr;
+  World* world_ = nullptr;
 };
 
 }  // namespace

@@ -54,6 +54,7 @@ Op Clients::next_op(int process) {
     op.type = OpType::read;
   } else if (pick < w.reads + w.writes) {
     op.type = OpType::write, op.value = fresh();
+    if (world_.chance(w.fresh_key_per_mille)) op.key = "once." + *op.value;
   } else if (pick < w.reads + w.writes + w.deletes) {
     op.type = OpType::write;  // a delete
   } else {

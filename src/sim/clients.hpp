@@ -18,6 +18,7 @@ namespace sysdist::sim {
 struct Workload {
   std::vector<std::string> keys{"a", "b", "c"};
   unsigned reads = 4, writes = 4, deletes = 0, cas = 0;  // weights of the operation mix
+  unsigned fresh_key_per_mille = 0;  // writes to a key nobody writes again (a lost one stays visible)
   int clients = 4;
   Clock::duration timeout = std::chrono::seconds(1);
   Clock::duration think_max = std::chrono::milliseconds(20);

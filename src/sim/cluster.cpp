@@ -8,8 +8,8 @@ namespace sysdist::sim {
 
 namespace asio = boost::asio;
 
-Cluster::Cluster(World& world, const std::string& mode, const std::function<void(Config&)>& tune)
-    : world_(world), network_(world.io().get_executor(), nodes) {
+Cluster::Cluster(World& world, const std::string& mode, const std::function<void(Config&)>& tune, MakeMode make)
+    : world_(world), make_(std::move(make)), network_(world.io().get_executor(), nodes) {
   network_.set_random([&world] { return world.random(); });
   network_.set_trace([&world](std::string_view event) { world.trace(event); });
   for (std::size_t i = 0; i < nodes; ++i) {
@@ -37,7 +37,7 @@ void Cluster::start(std::size_t i) {
   ModeContext context{configs_[i], *stores_[i], *transports_[i], metrics_, ++incarnations_[i]};
   context.wall_ms = [this, i] { return world_.wall_ms() + static_cast<std::uint64_t>(wall_offset_ms_[i]); };
   context.seed = world_.random();
-  auto mode = make_mode(context);  // reachable by clients and peers only once started
+  auto mode = make_(context, i);  // reachable by clients and peers only once started
   bool started = false;
   asio::co_spawn(world_.io(), mode->start(), [&started](std::exception_ptr e) {
     if (e) std::rethrow_exception(e);

@@ -22,8 +22,10 @@ class Cluster {
  public:
   static constexpr std::size_t nodes = 5;
 
-  // `tune` adjusts every node's config (simulation timings) before the first start.
-  Cluster(World& world, const std::string& mode, const std::function<void(Config&)>& tune);
+  using MakeMode = std::function<std::unique_ptr<Mode>(const ModeContext&, std::size_t node)>;
+  // `tune` adjusts every node's config (simulation timings) before the first start; `make`
+  // builds a node's mode (a checker may watch it).
+  Cluster(World& world, const std::string& mode, const std::function<void(Config&)>& tune, MakeMode make);
   ~Cluster();
 
   void start(std::size_t i);
@@ -39,6 +41,7 @@ class Cluster {
 
  private:
   World& world_;
+  MakeMode make_;
   Metrics metrics_;
   MemoryNetwork network_;
   std::array<MemoryStore, nodes> disks_;

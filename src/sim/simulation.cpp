@@ -86,7 +86,8 @@ RunResult run_once(const RunOptions& options) {
   RunResult result;
   World world(options.seed, options.keep_trace);
   {
-    Cluster cluster(world, options.mode, [&](Config& c) { checker->tune(c); });
+    Cluster cluster(world, options.mode, [&](Config& c) { checker->tune(c); },
+                    [&](const ModeContext& context, std::size_t node) { return checker->make_mode(context, node); });
     Clients clients(world, cluster, checker->workload());
     clients.start();
     const auto check = [&] { checker->after_step(cluster); };
@@ -97,11 +98,12 @@ RunResult run_once(const RunOptions& options) {
         const auto before = Clock::duration(world.below(static_cast<std::uint64_t>(options.step_length.count())));
         const bool ran = world.run_for(before, check);
         world.trace("fault " + describe(step));
-        apply(step, world, cluster, links);
+        if (!checker->strike(step, world, cluster)) apply(step, world, cluster, links);
         if (!ran || !world.run_for(options.step_length - before, check))
           throw Violation("livelock: handlers ran without time passing");
       }
       world.trace("heal everything");
+      checker->disarm();
       heal_everything(cluster);
       world.run_for(std::chrono::seconds(1), check);
       clients.stop();

@@ -29,6 +29,12 @@ class ModeChecker {
   virtual void tune(Config& config) const = 0;  // simulation timings
   virtual Workload workload() const = 0;
   virtual void after_step(Cluster& cluster) {}  // invariants that hold at every instant
+  virtual std::unique_ptr<Mode> make_mode(const ModeContext& context, std::size_t node) {
+    return sysdist::make_mode(context);
+  }
+  // A mode's own way to strike with a fault (e.g. at a protocol step); true when it did.
+  virtual bool strike(const Step& step, World& world, Cluster& cluster) { return false; }
+  virtual void disarm() {}  // the schedule is over: no fault of its may strike any more
   // After the schedule (every node up, no fault left, clients stopped): lets the mode
   // settle and checks what must hold at the end.
   virtual void finish(World& world, Cluster& cluster, Clients& clients) = 0;
