@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "peer/messages.hpp"
+#include "common/error_shape.hpp"
 
 namespace sysdist {
 

@@ -10,7 +10,7 @@
 #include "common/checks.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 
 namespace sysdist {
 

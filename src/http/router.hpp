@@ -12,17 +12,15 @@
 #include "http/reply.hpp"
 #include "node/config.hpp"
 #include "node/mode.hpp"
-#include "peer/batching_transport.hpp"
 
 namespace sysdist {
 
 class Router {
  public:
-  Router(Mode& mode, const Config& config, Metrics& metrics)
-      : mode_(mode),
-        config_(config),
-        metrics_(metrics),
-        peer_handler_(serve_batches([&mode](PeerRequest request) { return mode.handle_peer(std::move(request)); })) {}
+  // `peers` serves every path that is not a client route (the node passes the mode's peer
+  // routes behind /peer/batch).
+  Router(Mode& mode, PeerHandler peers, const Config& config, Metrics& metrics)
+      : mode_(mode), config_(config), metrics_(metrics), peer_handler_(std::move(peers)) {}
 
   boost::asio::awaitable<HttpResponse> handle(HttpRequest request);
 
@@ -52,7 +50,7 @@ class Router {
   Mode& mode_;
   const Config& config_;
   Metrics& metrics_;
-  PeerHandler peer_handler_;  // the mode's peer routes, and /peer/batch carrying several of them
+  PeerHandler peer_handler_;
   bool shutting_down_ = false;
   std::size_t in_flight_ = 0;
 };

@@ -6,7 +6,7 @@
 #include "common/clock.hpp"
 #include "common/limits.hpp"
 #include "common/net.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 
 namespace sysdist {
 

@@ -58,4 +58,9 @@ class Mode {
 
 std::unique_ptr<Mode> make_mode(const ModeContext& context);
 
+// The mode's peer routes as the handler a server or the in-memory network runs.
+inline PeerHandler peer_routes_of(Mode& mode) {
+  return [&mode](PeerRequest request) { return mode.handle_peer(std::move(request)); };
+}
+
 }  // namespace sysdist

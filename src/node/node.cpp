@@ -9,7 +9,7 @@
 #include "http/server.hpp"
 #include "node/connection_budgets.hpp"
 #include "node/data_dir.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 #include "node/mode.hpp"
 #include "peer/batching_transport.hpp"
 #include "peer/http_transport.hpp"
@@ -75,7 +75,7 @@ int Node::run() {
   }
   const auto budgets = connection_budgets(raise_fd_limit(), config_.membership.size(), config_.max_client_connections);
   log->info("{}", describe(budgets));
-  Router router(*mode, config_, metrics);
+  Router router(*mode, serve_batches(peer_routes_of(*mode)), config_, metrics);
   router.storage_full = [&store] { return store->full(); };
   std::unique_ptr<HttpServer> server;
   int exit_code = 0;

@@ -7,7 +7,7 @@
 #include "common/net.hpp"
 #include "peer/batch_format.hpp"
 #include "peer/messages.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 
 namespace sysdist {
 

@@ -32,10 +32,4 @@ std::optional<std::vector<std::string>> path_of(std::string_view target) {
   return std::vector<std::string>(url->segments().begin(), url->segments().end());
 }
 
-std::string error_body(std::string_view code, std::string_view message) {
-  boost::json::object body;
-  body["error"] = escaped(message);  // messages quote input: keep the JSON valid UTF-8
-  body["code"] = code;
-  return boost::json::serialize(body);
-}
 }  // namespace sysdist

@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 #include <boost/system/result.hpp>
 
+#include "common/error_shape.hpp"
 #include "peer/transport.hpp"
 
 namespace sysdist {
@@ -54,8 +55,6 @@ std::string to_body(const Message& message) {
 }  // namespace sysdist
 
 namespace sysdist {
-// The error shape of every route: {"error": "<human message>", "code": "<machine code>"}.
-std::string error_body(std::string_view code, std::string_view message);
 PeerReply error_reply(unsigned status, std::string_view code, std::string_view message);
 PeerReply json_reply(const boost::json::object& body);  // 200 with the body
 // The percent-decoded path segments of an origin-form target; nullopt when malformed.

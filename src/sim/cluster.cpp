@@ -49,8 +49,7 @@ void Cluster::start(std::size_t i) {
     world_.run_for(std::chrono::milliseconds(1));
   }
   modes_[i] = std::move(mode);
-  auto* serving = modes_[i].get();
-  network_.attach(i, serve_batches([serving](PeerRequest request) { return serving->handle_peer(std::move(request)); }));
+  network_.attach(i, serve_batches(peer_routes_of(*modes_[i])));
 }
 
 void Cluster::crash(std::size_t i) {

@@ -8,6 +8,7 @@
 #include "common/limits.hpp"
 #include "fuzz_node.hpp"
 #include "http/router.hpp"
+#include "peer/batching_transport.hpp"
 
 namespace http = boost::beast::http;
 using namespace sysdist;
@@ -15,7 +16,7 @@ using namespace sysdist;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   fuzz::FuzzNode node(data[0] % 2 ? "AP" : "CA");
-  Router router(*node.mode, node.config, node.metrics);
+  Router router(*node.mode, serve_batches(peer_routes_of(*node.mode)), node.config, node.metrics);
   http::request_parser<http::string_body> parser;
   parser.header_limit(limits::max_header_bytes);
   parser.body_limit(limits::max_peer_body_bytes);

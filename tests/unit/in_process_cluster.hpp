@@ -72,7 +72,7 @@ struct InProcessCluster {
     modes[i] = make_mode(context);
     auto* mode = modes[i].get();
     run(io, mode->start());  // as a real node: the mode starts before it listens
-    network.attach(i, serve_batches([mode](PeerRequest request) { return mode->handle_peer(std::move(request)); }));
+    network.attach(i, serve_batches(peer_routes_of(*mode)));
   }
   void crash(std::size_t i) {
     network.crash(i);

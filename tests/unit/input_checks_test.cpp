@@ -4,7 +4,7 @@
 
 #include "common/checks.hpp"
 #include "common/limits.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 
 using namespace sysdist;
 

@@ -9,6 +9,7 @@
 
 #include "common/limits.hpp"
 #include "peer/batch_format.hpp"
+#include "peer/batching_transport.hpp"
 #include "test_support.hpp"
 
 using namespace sysdist;
@@ -58,7 +59,7 @@ struct Fixture {
   FakeMode mode;
   Config config;
   Metrics metrics;
-  Router router{mode, config, metrics};
+  Router router{mode, serve_batches(peer_routes_of(mode)), config, metrics};
   Fixture() {
     config.membership.members = {{"127.0.0.1", 3001}};
     config.port = 3001;

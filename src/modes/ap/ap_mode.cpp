@@ -5,7 +5,7 @@
 #include "common/checks.hpp"
 #include "common/net.hpp"
 #include "modes/ap/messages.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 #include "peer/messages.hpp"
 
 namespace sysdist::ap {

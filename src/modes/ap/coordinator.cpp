@@ -7,7 +7,7 @@
 #include "common/clock.hpp"
 #include "common/net.hpp"
 #include "modes/ap/messages.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 
 namespace sysdist::ap {
 

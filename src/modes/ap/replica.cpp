@@ -3,8 +3,7 @@
 #include <algorithm>
 
 #include "common/net.hpp"
-#include "modes/ap/anti_entropy.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 
 namespace sysdist::ap {
 

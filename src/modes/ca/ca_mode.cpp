@@ -6,7 +6,7 @@
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "modes/ca/messages.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 #include "peer/messages.hpp"
 
 namespace sysdist::ca {

@@ -6,7 +6,7 @@
 #include "common/limits.hpp"
 #include "modes/ca/messages.hpp"
 #include "modes/ca/vote_tally.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 #include "peer/fan_out.hpp"
 #include "peer/messages.hpp"
 

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/net.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 #include "peer/fan_out.hpp"
 #include "peer/messages.hpp"
 

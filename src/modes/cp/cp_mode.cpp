@@ -5,7 +5,7 @@
 #include "common/clock.hpp"
 #include "common/net.hpp"
 #include "modes/cp/command.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 #include "peer/messages.hpp"
 
 namespace sysdist::cp {

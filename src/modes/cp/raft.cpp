@@ -5,7 +5,7 @@
 #include "common/net.hpp"
 #include "modes/cp/command.hpp"
 #include "modes/cp/log_storage.hpp"
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 
 namespace sysdist::cp {
 

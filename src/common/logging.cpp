@@ -1,4 +1,4 @@
-#include "node/logging.hpp"
+#include "common/logging.hpp"
 
 #include <boost/system/system_error.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
