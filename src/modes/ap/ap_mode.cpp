@@ -16,7 +16,14 @@ ApMode::ApMode(const ModeContext& context)
       ring_(context_.config.membership),
       replica_(context_, ring_, log_),
       coordinator_(context_, ring_, replica_, log_),
-      anti_entropy_(context_, replica_, log_) {}
+      anti_entropy_(context_, replica_, log_) {
+  using Params = PeerRoutes::Params;
+  routes_.add("GET", "/quorum/read/:key", [this](const PeerRequest&, const Params& p) { return read_record(p[0]); });
+  routes_.add("POST", "/quorum/repair", [this](const PeerRequest& r, const Params&) { return repair(r.body); });
+  routes_.add("POST", "/ap/put", [this](const PeerRequest& r, const Params&) { return put_records(r.body); });
+  routes_.add("POST", "/ap/merkle", [this](const PeerRequest& r, const Params&) { return merkle(r.body); });
+  routes_.add("POST", "/ap/entries", [this](const PeerRequest& r, const Params&) { return entries(r.body); });
+}
 
 asio::awaitable<void> ApMode::start() {
   replica_.load();
@@ -46,41 +53,28 @@ asio::awaitable<Result> ApMode::get(std::string key, bool) {
   co_return result;
 }
 
-asio::awaitable<PeerReply> ApMode::handle_peer(PeerRequest request) {
-  auto segments = path_of(request.target);
-  if (!segments) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
-  const auto& path = *segments;
-  const auto route = path.size() >= 2 ? "/" + path[0] + "/" + path[1] : std::string();
-  if (route == "/quorum/read" && path.size() == 3) {
-    if (request.method != "GET") co_return error_reply(405, "method_not_allowed", "Use GET /quorum/read/:key");
-    auto record = replica_.get(path[2]);
-    if (!record) co_return error_reply(404, "not_found", "Value for key " + path[2] + " not present");
-    co_return json_reply(to_json(path[2], *record));
-  }
-  const bool known = route == "/quorum/repair" || route == "/ap/put" || route == "/ap/merkle" || route == "/ap/entries";
-  if (!known || path.size() != 2) co_return error_reply(404, "unknown_route", "No route " + request.target);
-  if (request.method != "POST") co_return error_reply(405, "method_not_allowed", "Use POST " + route);
-  const auto& membership = context_.config.membership;
-  // Messages are named before co_await (g++ 12 may destroy temporaries in co_await expressions twice).
-  if (route == "/quorum/repair") {
-    auto message = parse_repair(request.body, record_rules(context_));
-    co_return co_await repair(std::move(message));
-  }
-  if (route == "/ap/put") {
-    auto message = parse_put(request.body, record_rules(context_));
-    co_return co_await put_records(std::move(message));
-  }
-  if (route == "/ap/merkle") {
-    auto message = parse_merkle_request(request.body, membership);
-    if (!message) co_return error_reply(400, "bad_message", message.error);
-    co_return json_reply(anti_entropy_.merkle_reply(message->from, message->root));
-  }
-  auto message = parse_entries_request(request.body, membership);
+asio::awaitable<PeerReply> ApMode::handle_peer(PeerRequest request) { co_return co_await routes_.dispatch(request); }
+
+asio::awaitable<PeerReply> ApMode::read_record(const std::string& key) {
+  auto record = replica_.get(key);
+  if (!record) co_return error_reply(404, "not_found", "Value for key " + key + " not present");
+  co_return json_reply(to_json(key, *record));
+}
+
+asio::awaitable<PeerReply> ApMode::merkle(const std::string& body) {
+  auto message = parse_merkle_request(body, context_.config.membership);
+  if (!message) co_return error_reply(400, "bad_message", message.error);
+  co_return json_reply(anti_entropy_.merkle_reply(message->from, message->root));
+}
+
+asio::awaitable<PeerReply> ApMode::entries(const std::string& body) {
+  auto message = parse_entries_request(body, context_.config.membership);
   if (!message) co_return error_reply(400, "bad_message", message.error);
   co_return PeerReply{200, anti_entropy_.entries_reply(*message)};
 }
 
-asio::awaitable<PeerReply> ApMode::put_records(Checked<PutMessage> message) {
+asio::awaitable<PeerReply> ApMode::put_records(const std::string& body) {
+  auto message = parse_put(body, record_rules(context_));
   if (!message) co_return error_reply(400, "bad_message", message.error);
   std::size_t stored = 0;
   for (auto& r : message->records) stored += co_await replica_.merge(r.key, r.record, message->hint_for) ? 1 : 0;
@@ -89,7 +83,8 @@ asio::awaitable<PeerReply> ApMode::put_records(Checked<PutMessage> message) {
 
 // The original's repair route: sets this replica's copy, whatever its version (that is
 // how bin/trick-value.sh plants an old value for the next read to repair).
-asio::awaitable<PeerReply> ApMode::repair(Checked<KeyedRecord> keyed) {
+asio::awaitable<PeerReply> ApMode::repair(const std::string& body) {
+  auto keyed = parse_repair(body, record_rules(context_));
   if (!keyed) co_return error_reply(400, "bad_message", keyed.error);
   log_->warn("repair route: '{}' set to '{}' with ts {} (whatever was here before)", preview(keyed->key),
              preview(*keyed->record.value), keyed->record.version.wall_ms);

@@ -14,6 +14,7 @@
 #include "modes/ap/replica.hpp"
 #include "modes/ap/ring.hpp"
 #include "node/mode.hpp"
+#include "peer/routes.hpp"
 
 namespace sysdist::ap {
 
@@ -33,8 +34,12 @@ class ApMode final : public Mode {
   AntiEntropy& anti_entropy() { return anti_entropy_; }  // tests drive rounds directly
 
  private:
-  boost::asio::awaitable<PeerReply> put_records(Checked<PutMessage> message);
-  boost::asio::awaitable<PeerReply> repair(Checked<KeyedRecord> keyed);
+  // Peer routes (declared in the constructor).
+  boost::asio::awaitable<PeerReply> read_record(const std::string& key);
+  boost::asio::awaitable<PeerReply> put_records(const std::string& body);
+  boost::asio::awaitable<PeerReply> repair(const std::string& body);
+  boost::asio::awaitable<PeerReply> merkle(const std::string& body);
+  boost::asio::awaitable<PeerReply> entries(const std::string& body);
 
   ModeContext context_;
   std::shared_ptr<spdlog::logger> log_;
@@ -43,6 +48,7 @@ class ApMode final : public Mode {
   Coordinator coordinator_;
   AntiEntropy anti_entropy_;
   boost::asio::cancellation_signal stop_signal_;
+  PeerRoutes routes_;
 };
 
 }  // namespace sysdist::ap

@@ -15,13 +15,25 @@ namespace {
 PeerReply state_reply(const std::string& id, TxnState state) {
   return {200, to_body(TxnStateMessage{id, state_name(state)})};
 }
+PeerReply bad_txn_id() {
+  return error_reply(400, "bad_message", "Transaction id must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
+}
 }  // namespace
 
 CaMode::CaMode(const ModeContext& context, StepHook hook)
     : context_(context),
       log_(logger("ca")),
       participant_(context_, log_),
-      coordinator_(context_, participant_, log_, std::move(hook)) {}
+      coordinator_(context_, participant_, log_, std::move(hook)) {
+  using Params = PeerRoutes::Params;
+  routes_.add("POST", "/2pc/propose", [this](const PeerRequest& r, const Params&) { return propose(r.body); });
+  routes_.add("POST", "/2pc/forget", [this](const PeerRequest& r, const Params&) { return forget(r.body); });
+  routes_.add("POST", "/2pc/commit/:id",
+              [this](const PeerRequest&, const Params& p) { return decide(p[0], TxnState::committed); });
+  routes_.add("POST", "/2pc/rollback/:id",
+              [this](const PeerRequest&, const Params& p) { return decide(p[0], TxnState::aborted); });
+  routes_.add("GET", "/2pc/txn/:id", [this](const PeerRequest&, const Params& p) { return txn_state(p[0]); });
+}
 
 asio::awaitable<void> CaMode::start() {
   auto in_doubt = participant_.recover();
@@ -58,36 +70,7 @@ asio::awaitable<Result> CaMode::get(std::string key, bool) {
   co_return Result::found(std::move(*value));
 }
 
-asio::awaitable<PeerReply> CaMode::handle_peer(PeerRequest request) {
-  auto segments = path_of(request.target);
-  if (!segments) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
-  const auto& path = *segments;
-  if (path.empty() || path[0] != "2pc") co_return error_reply(404, "unknown_route", "No route " + request.target);
-  const bool post = request.method == "POST";
-  if (path.size() == 2 && path[1] == "propose") {
-    if (!post) co_return error_reply(405, "method_not_allowed", "Use POST /2pc/propose");
-    co_return co_await propose(request.body);
-  }
-  if (path.size() == 2 && path[1] == "forget") {
-    if (!post) co_return error_reply(405, "method_not_allowed", "Use POST /2pc/forget");
-    auto ids = parse_forget(request.body);
-    if (!ids) co_return error_reply(400, "bad_message", ids.error);
-    co_await participant_.forget(*ids);
-    co_return json_reply(boost::json::object{{"forgotten", ids->size()}});
-  }
-  if (path.size() == 3 && !is_valid_txn_id(path[2]))
-    co_return error_reply(400, "bad_message", "Transaction id must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
-  if (path.size() == 3 && (path[1] == "commit" || path[1] == "rollback")) {
-    if (!post) co_return error_reply(405, "method_not_allowed", "Use POST /2pc/" + path[1] + "/:id");
-    co_return co_await decide(path[2], path[1] == "commit" ? TxnState::committed : TxnState::aborted);
-  }
-  if (path.size() == 3 && path[1] == "txn") {
-    if (request.method != "GET") co_return error_reply(405, "method_not_allowed", "Use GET /2pc/txn/:id");
-    auto state = co_await participant_.state_for_peer(path[2]);
-    co_return state_reply(path[2], state);
-  }
-  co_return error_reply(404, "unknown_route", "No route " + request.target);
-}
+asio::awaitable<PeerReply> CaMode::handle_peer(PeerRequest request) { co_return co_await routes_.dispatch(request); }
 
 asio::awaitable<PeerReply> CaMode::propose(const std::string& body) {
   auto txn = parse_proposal(body, context_.config.membership);
@@ -100,13 +83,27 @@ asio::awaitable<PeerReply> CaMode::propose(const std::string& body) {
   co_return json_reply(yes);
 }
 
+asio::awaitable<PeerReply> CaMode::forget(const std::string& body) {
+  auto ids = parse_forget(body);
+  if (!ids) co_return error_reply(400, "bad_message", ids.error);
+  co_await participant_.forget(*ids);
+  co_return json_reply(boost::json::object{{"forgotten", ids->size()}});
+}
+
 asio::awaitable<PeerReply> CaMode::decide(const std::string& id, TxnState decision) {
+  if (!is_valid_txn_id(id)) co_return bad_txn_id();
   auto outcome =
       decision == TxnState::committed ? co_await participant_.commit(id) : co_await participant_.rollback(id);
   if (!outcome) co_return error_reply(404, "unknown_transaction", "Transaction " + id + " is not prepared here");
   if (*outcome != decision)
     co_return error_reply(409, "already_decided", "Transaction " + id + " is already " + state_name(*outcome));
   co_return state_reply(id, *outcome);
+}
+
+asio::awaitable<PeerReply> CaMode::txn_state(const std::string& id) {
+  if (!is_valid_txn_id(id)) co_return bad_txn_id();
+  auto state = co_await participant_.state_for_peer(id);
+  co_return state_reply(id, state);
 }
 
 boost::json::object CaMode::status() const {

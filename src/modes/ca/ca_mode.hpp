@@ -14,6 +14,7 @@
 #include "modes/ca/coordinator.hpp"
 #include "modes/ca/participant.hpp"
 #include "node/mode.hpp"
+#include "peer/routes.hpp"
 
 namespace sysdist::ca {
 
@@ -32,14 +33,18 @@ class CaMode final : public Mode {
 
  private:
   boost::asio::awaitable<void> in_doubt_loop();
+  // Peer routes (declared in the constructor).
   boost::asio::awaitable<PeerReply> propose(const std::string& body);
+  boost::asio::awaitable<PeerReply> forget(const std::string& body);
   boost::asio::awaitable<PeerReply> decide(const std::string& id, TxnState decision);
+  boost::asio::awaitable<PeerReply> txn_state(const std::string& id);
 
   ModeContext context_;
   std::shared_ptr<spdlog::logger> log_;
   Participant participant_;
   Coordinator coordinator_;
   boost::asio::cancellation_signal stop_signal_;
+  PeerRoutes routes_;
 };
 
 }  // namespace sysdist::ca

@@ -12,18 +12,9 @@ namespace sysdist::cp {
 
 namespace json = boost::json;
 
-namespace {
-// Dispatches a checked message to its handler and the reply to its JSON body; a refused
-// message is a 400 that changed nothing.
-template <class Message, class Handler>
-asio::awaitable<PeerReply> checked_call(const Checked<Message>& message, Handler handler) {
-  if (!message) co_return error_reply(400, "bad_message", message.error);
-  auto reply = co_await handler(*message);
-  co_return PeerReply{200, to_body(reply)};
+CpMode::CpMode(const ModeContext& context) : context_(context), log_(logger("cp")), raft_(context_, log_) {
+  declare_routes();
 }
-}  // namespace
-
-CpMode::CpMode(const ModeContext& context) : context_(context), log_(logger("cp")), raft_(context_, log_) {}
 
 asio::awaitable<void> CpMode::start() {
   raft_.recover();
@@ -93,42 +84,55 @@ asio::awaitable<Result> CpMode::get(std::string key, bool stale) {
   co_return Result::found(std::move(*value));
 }
 
-asio::awaitable<PeerReply> CpMode::handle_peer(PeerRequest request) {
-  auto segments = path_of(request.target);
-  if (!segments) co_return error_reply(400, "bad_url", "Malformed URL or percent-encoding");
-  const auto& path = *segments;
-  if (path.size() != 2 || path[0] != "raft") co_return error_reply(404, "unknown_route", "No route " + request.target);
-  if (request.method != "POST") co_return error_reply(405, "method_not_allowed", "Use POST " + request.target);
-  const auto& rpc = path[1];
-  const auto& membership = context_.config.membership;
-  auto& raft = raft_;
-  // Messages are named before co_await (g++ 12 destroys temporaries in co_await expressions twice).
-  if (rpc == "prevote" || rpc == "vote") {
-    auto message = parse_vote_request(request.body, membership);
-    auto handle = [&](const VoteRequest& m) { return rpc == "vote" ? raft.on_vote(m) : raft.on_pre_vote(m); };
-    co_return co_await checked_call(message, handle);
-  }
-  if (rpc == "append") {
-    auto message = parse_append(request.body, membership);
-    auto handle = [&](const AppendRequest& m) { return raft.on_append(m); };
-    co_return co_await checked_call(message, handle);
-  }
-  if (rpc == "snapshot") {
-    auto message = parse_snapshot(request.body, membership);
-    auto handle = [&](const SnapshotChunk& m) { return raft.on_snapshot(m); };
-    co_return co_await checked_call(message, handle);
-  }
-  if (rpc == "read_index") {
-    auto index = co_await raft_.on_read_index();
-    if (!index) co_return error_reply(503, "not_leader", "Not the leader, or leadership not confirmed");
-    co_return PeerReply{200, to_body(ReadIndexReply{*index})};
-  }
-  if (rpc == "forward") {  // the body is a command (command.hpp), checked before it enters the log
-    if (!decode_command(request.body)) co_return error_reply(400, "bad_message", "Expected a command");
-    auto result = co_await raft_.propose(std::move(request.body));
-    co_return PeerReply{200, forward_reply_body(result)};
-  }
-  co_return error_reply(404, "unknown_route", "No route " + request.target);
+asio::awaitable<PeerReply> CpMode::handle_peer(PeerRequest request) { co_return co_await routes_.dispatch(request); }
+
+void CpMode::declare_routes() {
+  using Params = PeerRoutes::Params;
+  routes_.add("POST", "/raft/prevote", [this](const PeerRequest& r, const Params&) { return vote(r.body, true); });
+  routes_.add("POST", "/raft/vote", [this](const PeerRequest& r, const Params&) { return vote(r.body, false); });
+  routes_.add("POST", "/raft/append", [this](const PeerRequest& r, const Params&) { return append(r.body); });
+  routes_.add("POST", "/raft/snapshot", [this](const PeerRequest& r, const Params&) { return snapshot(r.body); });
+  routes_.add("POST", "/raft/read_index", [this](const PeerRequest&, const Params&) { return read_index(); });
+  routes_.add("POST", "/raft/forward", [this](const PeerRequest& r, const Params&) { return forward(r.body); });
+}
+
+// Each route parses and checks its message first: a refused one is a 400 that changed nothing.
+asio::awaitable<PeerReply> CpMode::vote(const std::string& body, bool pre_vote) {
+  auto message = parse_vote_request(body, context_.config.membership);
+  if (!message) co_return error_reply(400, "bad_message", message.error);
+  VoteReply reply;
+  if (pre_vote)
+    reply = co_await raft_.on_pre_vote(*message);
+  else
+    reply = co_await raft_.on_vote(*message);
+  co_return PeerReply{200, to_body(reply)};
+}
+
+asio::awaitable<PeerReply> CpMode::append(const std::string& body) {
+  auto message = parse_append(body, context_.config.membership);
+  if (!message) co_return error_reply(400, "bad_message", message.error);
+  auto reply = co_await raft_.on_append(*message);
+  co_return PeerReply{200, to_body(reply)};
+}
+
+asio::awaitable<PeerReply> CpMode::snapshot(const std::string& body) {
+  auto message = parse_snapshot(body, context_.config.membership);
+  if (!message) co_return error_reply(400, "bad_message", message.error);
+  auto reply = co_await raft_.on_snapshot(*message);
+  co_return PeerReply{200, to_body(reply)};
+}
+
+asio::awaitable<PeerReply> CpMode::read_index() {
+  auto index = co_await raft_.on_read_index();
+  if (!index) co_return error_reply(503, "not_leader", "Not the leader, or leadership not confirmed");
+  co_return PeerReply{200, to_body(ReadIndexReply{*index})};
+}
+
+// The body is a command (command.hpp), checked before it enters the log.
+asio::awaitable<PeerReply> CpMode::forward(const std::string& body) {
+  if (!decode_command(body)) co_return error_reply(400, "bad_message", "Expected a command");
+  auto result = co_await raft_.propose(body);
+  co_return PeerReply{200, forward_reply_body(result)};
 }
 
 json::object CpMode::status() const { return raft_.status(); }

@@ -6,6 +6,7 @@
 #pragma once
 #include "modes/cp/raft.hpp"
 #include "node/mode.hpp"
+#include "peer/routes.hpp"
 
 namespace sysdist::cp {
 
@@ -28,10 +29,18 @@ class CpMode final : public Mode {
  private:
   boost::asio::awaitable<Result> submit(std::string command);
   boost::asio::awaitable<std::optional<std::size_t>> await_leader();
+  // Peer routes.
+  void declare_routes();
+  boost::asio::awaitable<PeerReply> vote(const std::string& body, bool pre_vote);
+  boost::asio::awaitable<PeerReply> append(const std::string& body);
+  boost::asio::awaitable<PeerReply> snapshot(const std::string& body);
+  boost::asio::awaitable<PeerReply> read_index();
+  boost::asio::awaitable<PeerReply> forward(const std::string& body);
 
   ModeContext context_;
   std::shared_ptr<spdlog::logger> log_;
   Raft raft_;
+  PeerRoutes routes_;
 };
 
 }  // namespace sysdist::cp
