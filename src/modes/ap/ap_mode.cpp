@@ -57,6 +57,12 @@ asio::awaitable<PeerReply> ApMode::handle_peer(PeerRequest request) { co_return 
 
 asio::awaitable<PeerReply> ApMode::read_record(const std::string& key) {
   auto record = replica_.get(key);
+  answered_steps_.step([&] {
+    if (!record) return "answered a read of '" + preview(key) + "': not here";
+    const auto& v = record->version;
+    return "answered a read of '" + preview(key) + "': '" + preview(record->value.value_or("<tombstone>")) + "' v" +
+           std::to_string(v.wall_ms) + "." + std::to_string(v.logical) + "." + std::to_string(v.node);
+  });
   if (!record) co_return error_reply(404, "not_found", "Value for key " + key + " not present");
   co_return json_reply(to_json(key, *record));
 }

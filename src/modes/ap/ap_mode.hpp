@@ -13,6 +13,7 @@
 #include "modes/ap/messages.hpp"
 #include "modes/ap/replica.hpp"
 #include "modes/ap/ring.hpp"
+#include "common/narrator.hpp"
 #include "node/mode.hpp"
 #include "peer/routes.hpp"
 
@@ -43,6 +44,7 @@ class ApMode final : public Mode {
 
   ModeContext context_;
   std::shared_ptr<spdlog::logger> log_;
+  Narrator answered_steps_{log_, "answered reads:"};  // one line per read answered at demo rates
   Ring ring_;
   Replica replica_;
   Coordinator coordinator_;

@@ -71,6 +71,14 @@ asio::awaitable<bool> Replica::merge(std::string key, Record record, std::option
   co_await context_.store.commit(std::move(batch));
   if (auto queued = being_written_.find(key); queued != being_written_.end() && queued->second == record.version)
     being_written_.erase(queued);
+  stored_steps_.step([&] {
+    const auto& v = record.version;
+    return "stored '" + preview(key) + "'='" + preview(record.value.value_or("<tombstone>")) + "' v" +
+           std::to_string(v.wall_ms) + "." + std::to_string(v.logical) + "." + std::to_string(v.node) +
+           (current ? " over v" + std::to_string(current->version.wall_ms) + "." +
+                          std::to_string(current->version.logical) + "." + std::to_string(current->version.node)
+                    : std::string(" (new here)"));
+  });
   co_return true;
 }
 

@@ -14,6 +14,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <spdlog/logger.h>
 
+#include "common/narrator.hpp"
 #include "modes/ap/merkle.hpp"
 #include "modes/ap/ring.hpp"
 #include "node/mode.hpp"
@@ -64,6 +65,7 @@ class Replica {
   const ModeContext& context_;
   const Ring& ring_;
   std::shared_ptr<spdlog::logger> log_;
+  Narrator stored_steps_{log_, "stored"};  // one line per stored copy at demo rates
   HybridClock clock_;
   std::vector<MerkleLeaves> summaries_;           // per peer
   std::map<std::string, Version> being_written_;  // newest version queued per key

@@ -2,6 +2,8 @@
 // each proposal's outcome is. One loop does every state machine write for the node's life,
 // so an apply batch and a snapshot install never overlap; it also compacts the log.
 #include "common/net.hpp"
+#include "common/logging.hpp"
+#include "modes/cp/command.hpp"
 #include "modes/cp/log_storage.hpp"
 #include "modes/cp/raft.hpp"
 
@@ -28,9 +30,26 @@ asio::awaitable<void> Raft::apply_next_batch() {
   // No fsync of its own: the entries are durable in the log, and a crash that loses this
   // write loses "raft/applied" with it, so the node re-applies them after restart.
   co_await context_.store.commit(std::move(batch.writes), Durability::ordered);
-  for (auto& entry : batch.entries) decide_proposals(entry);
+  for (auto& entry : batch.entries) {
+    decide_proposals(entry);
+    narrate(entry);
+  }
   applied_ = std::max(applied_, to);
   changed_.notify();
+}
+
+void Raft::narrate(const AppliedEntry& entry) {
+  auto command = decode_command(log_entries_.at(entry.index).command);
+  if (!command || command->op == Command::Op::noop) return;
+  applied_steps_.step([&] {
+    const auto where = "term " + std::to_string(entry.term) + ": applied index " + std::to_string(entry.index) + ": ";
+    const auto& key = preview(command->key);
+    if (command->op == Command::Op::del) return where + "delete '" + key + "'";
+    const auto put = "'" + key + "'='" + preview(command->value) + "'";
+    if (command->op == Command::Op::put) return where + "put " + put;
+    return where + "put " + put + " if '" + preview(command->expected) + "'" +
+           (entry.condition_failed ? " -- not applied, the value differed" : "");
+  });
 }
 
 // The outcome of every command proposed here at the entry's index, now that it applied.

@@ -27,6 +27,7 @@
 
 #include "common/clock.hpp"
 #include "common/condition.hpp"
+#include "common/narrator.hpp"
 #include "modes/cp/messages.hpp"
 #include "modes/cp/progress.hpp"
 #include "modes/cp/raft_log.hpp"
@@ -144,6 +145,7 @@ class Raft {
   boost::asio::awaitable<void> apply_loop();
   boost::asio::awaitable<void> apply_next_batch();
   void decide_proposals(const AppliedEntry& entry);
+  void narrate(const AppliedEntry& entry);  // what the pane says of it
   boost::asio::awaitable<void> compact_if_due();
 
   // read_index.cpp
@@ -166,6 +168,7 @@ class Raft {
 
   const ModeContext& context_;
   std::shared_ptr<spdlog::logger> log_;
+  Narrator applied_steps_{log_, "applied"};  // one line per applied entry at demo rates
   boost::asio::any_io_executor executor_;  // the node's event loop, learned in start()
   std::mt19937_64 random_;
   boost::asio::cancellation_signal stop_signal_;
