@@ -18,6 +18,18 @@
 namespace sysdist {
 
 namespace {
+// The node's event loop. After run() it destroys what is still pending (suspended
+// coroutines of requests, peer calls and background loops) while the mode, router and store
+// they point into still exist: left to the io_context's destructor, they would be destroyed
+// after those objects, and their destructors could touch freed memory.
+class EventLoop : public asio::io_context {
+ public:
+  using asio::io_context::io_context;
+  void destroy_pending() { shutdown(); }
+};
+}  // namespace
+
+namespace {
 // Reads, bumps and durably stores this node's incarnation number.
 std::uint64_t next_incarnation(asio::io_context& io, Store& store) {
   std::uint64_t incarnation = 1;
@@ -49,7 +61,7 @@ boost::json::array peer_view(const Membership& membership, const std::vector<Pee
 int Node::run() {
   setup_logging(config_.log_level, std::to_string(config_.port));
   auto log = logger("node");
-  asio::io_context io(1);
+  EventLoop io(1);
   Metrics metrics;
   std::unique_ptr<Store> store;
   std::unique_ptr<Mode> mode;
@@ -126,6 +138,7 @@ int Node::run() {
   });
   asio::co_spawn(io, startup, log_failure("startup"));
   io.run();
+  io.destroy_pending();  // while everything the suspended coroutines refer to still exists
   server.reset();
   mode.reset();
   transport.reset();
