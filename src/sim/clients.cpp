@@ -2,6 +2,7 @@
 
 #include <boost/asio.hpp>
 
+#include "common/condition.hpp"
 #include "http/reply.hpp"
 
 namespace sysdist::sim {
@@ -24,11 +25,10 @@ asio::awaitable<Result> invoke(Mode& mode, const Op& op) {
   co_return co_await mode.put(op.key, *op.value);
 }
 
-// Where a spawned operation leaves its answer; the timer doubles as "it answered".
+// Where a spawned operation leaves its answer.
 struct Answer {
-  explicit Answer(asio::any_io_executor ex) : done(ex) {}
-  Timer done;
   std::optional<Result> result;
+  Condition answered;
 };
 }  // namespace
 
@@ -96,15 +96,15 @@ asio::awaitable<Op> Clients::run(int process, std::size_t node, OpType type, std
   const bool remove = type == OpType::write && !op.value;
   if (auto* mode = cluster_.mode(node)) {
     auto executor = co_await asio::this_coro::executor;
-    auto answer = std::make_shared<Answer>(executor);
-    answer->done.expires_after(workload_.timeout);
+    auto answer = std::make_shared<Answer>();
     auto ask = [answer, mode, op]() -> asio::awaitable<void> {
       auto result = co_await invoke(*mode, op);
       answer->result = std::move(result);
-      answer->done.cancel();
+      answer->answered.notify();
     };
     asio::co_spawn(executor, std::move(ask), asio::detached);  // co_spawn keeps the lambda (its captures) alive
-    if (!answer->result) co_await answer->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    std::function<bool()> answered = [&answer] { return answer->result.has_value(); };
+    co_await answer->answered.wait_until(std::move(answered), Clock::now() + workload_.timeout);
     if (answer->result) {
       op.status = status_of(*answer->result, type, remove);
       if (type == OpType::read) op.value = answer->result->value;

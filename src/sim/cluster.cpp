@@ -8,18 +8,23 @@ namespace sysdist::sim {
 
 namespace asio = boost::asio;
 
+Config loopback_config(std::size_t self, const std::string& mode) {
+  Config c;
+  for (std::size_t m = 0; m < Cluster::nodes; ++m)
+    c.membership.members.push_back({"127.0.0." + std::to_string(m + 1), static_cast<unsigned short>(3001 + m)});
+  c.membership.self = self;
+  c.mode = mode;
+  c.port = static_cast<unsigned short>(3001 + self);
+  return c;
+}
+
 Cluster::Cluster(World& world, const std::string& mode, const std::function<void(Config&)>& tune, MakeMode make)
     : world_(world), make_(std::move(make)), network_(world.io().get_executor(), nodes) {
   network_.set_random([&world] { return world.random(); });
   network_.set_trace([&world](std::string_view event) { world.trace(event); });
   for (std::size_t i = 0; i < nodes; ++i) {
-    auto& c = configs_[i];
-    for (std::size_t m = 0; m < nodes; ++m)
-      c.membership.members.push_back({"127.0.0." + std::to_string(m + 1), static_cast<unsigned short>(3001 + m)});
-    c.membership.self = i;
-    c.mode = mode;
-    c.port = static_cast<unsigned short>(3001 + i);
-    tune(c);
+    configs_[i] = loopback_config(i, mode);
+    tune(configs_[i]);
   }
   for (std::size_t i = 0; i < nodes; ++i) start(i);
 }

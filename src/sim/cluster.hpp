@@ -18,6 +18,10 @@
 
 namespace sysdist::sim {
 
+// Node `self`'s config in a five-node loopback cluster of `mode` (127.0.0.1:3001 ...
+// 127.0.0.5:3005), as the in-process tests and the simulator run it.
+Config loopback_config(std::size_t self, const std::string& mode);
+
 class Cluster {
  public:
   static constexpr std::size_t nodes = 5;

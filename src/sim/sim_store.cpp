@@ -6,19 +6,6 @@ namespace sysdist::sim {
 
 namespace asio = boost::asio;
 
-struct SimStore::Done {
-  explicit Done(asio::any_io_executor ex) : event(ex, Clock::time_point::max()) {}
-  bool fired = false;
-  Timer event;
-  void fire() {
-    fired = true;
-    event.cancel();
-  }
-  asio::awaitable<void> wait() {
-    if (!fired) co_await event.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-};
-
 namespace {
 asio::awaitable<void> hang_forever() {
   Timer forever(co_await asio::this_coro::executor, Clock::time_point::max());
@@ -44,9 +31,9 @@ void SimStore::crash() {
 
 asio::awaitable<void> SimStore::commit(Batch batch, Durability durability) {
   auto executor = co_await asio::this_coro::executor;
-  auto before = std::exchange(last_, std::make_shared<Done>(executor));
-  auto mine = last_;
-  if (before) co_await before->wait();
+  const auto ticket = ++issued_;
+  std::function<bool()> my_turn = [this, ticket] { return completed_ + 1 == ticket; };
+  co_await turn_.wait_until(std::move(my_turn));
   if (crashed_) co_await hang_forever();
   if (durability == Durability::durable && sync_latency_.count() > 0) {
     Timer sync(executor, sync_latency_);
@@ -54,7 +41,8 @@ asio::awaitable<void> SimStore::commit(Batch batch, Durability durability) {
     if (crashed_) co_await hang_forever();  // the sync never finished: nothing of it is on disk
   }
   co_await apply(std::move(batch), durability);
-  mine->fire();
+  ++completed_;
+  turn_.notify();
 }
 
 asio::awaitable<void> SimStore::apply(Batch batch, Durability durability) {

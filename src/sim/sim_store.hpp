@@ -5,10 +5,11 @@
 // since the last durable one (undone, newest first) and every commit not yet complete;
 // afterwards commits never complete (a dead process writes nothing more).
 #pragma once
-#include <memory>
+#include <cstdint>
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/condition.hpp"
 #include "storage/store.hpp"
 
 namespace sysdist::sim {
@@ -27,14 +28,14 @@ class SimStore final : public Store {
   std::size_t syncs() const { return syncs_; }
 
  private:
-  struct Done;  // fires when a commit completes: the next one may start
   boost::asio::awaitable<void> apply(Batch batch, Durability durability);
 
   Store& disk_;
   bool crashed_ = false;
   Clock::duration sync_latency_{0};
   std::size_t syncs_ = 0;
-  std::shared_ptr<Done> last_;                // the latest commit issued
+  std::uint64_t issued_ = 0, completed_ = 0;  // commits run in issue order
+  Condition turn_;                             // a commit completed: the next may start
   std::vector<Batch> not_yet_durable_;        // undo records of ordered commits since the last durable one
 };
 

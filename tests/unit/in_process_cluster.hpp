@@ -16,6 +16,7 @@
 #include "modes/cp/cp_mode.hpp"
 #include "peer/batching_transport.hpp"
 #include "peer/memory_transport.hpp"
+#include "sim/cluster.hpp"
 #include "sim/sim_store.hpp"
 #include "storage/memory_store.hpp"
 #include "test_support.hpp"
@@ -47,13 +48,8 @@ struct InProcessCluster {
 
   InProcessCluster(std::string mode, std::chrono::milliseconds rpc_timeout) {
     for (std::size_t i = 0; i < nodes; ++i) {
-      auto& c = configs[i];
-      for (std::size_t m = 0; m < nodes; ++m)
-        c.membership.members.push_back({"127.0.0." + std::to_string(m + 1), static_cast<unsigned short>(3001 + m)});
-      c.membership.self = i;
-      c.mode = mode;
-      c.port = static_cast<unsigned short>(3001 + i);
-      c.rpc_timeout = rpc_timeout;
+      configs[i] = sim::loopback_config(i, mode);
+      configs[i].rpc_timeout = rpc_timeout;
     }
   }
   ~InProcessCluster() {

@@ -39,11 +39,11 @@ asio::awaitable<void> Raft::apply_next_batch() {
 }
 
 void Raft::narrate(const AppliedEntry& entry) {
-  auto command = decode_command(log_entries_.at(entry.index).command);
-  if (!command || command->op == Command::Op::noop) return;
-  applied_steps_.step([&] {
+  applied_steps_.step([&]() -> std::string {
+    auto command = decode_command(log_entries_.at(entry.index).command);  // only for lines printed
+    if (!command || command->op == Command::Op::noop) return "";
     const auto where = "term " + std::to_string(entry.term) + ": applied index " + std::to_string(entry.index) + ": ";
-    const auto& key = preview(command->key);
+    const auto key = preview(command->key);
     if (command->op == Command::Op::del) return where + "delete '" + key + "'";
     const auto put = "'" + key + "'='" + preview(command->value) + "'";
     if (command->op == Command::Op::put) return where + "put " + put;
