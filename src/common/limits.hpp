@@ -72,4 +72,19 @@ inline constexpr auto shutdown_drain = 3s;
 // How often participants look for transactions left in doubt.
 inline constexpr auto in_doubt_scan_interval = 500ms;
 
+// /admin/events (common/event_bus.hpp): open streams per node, what each may have queued
+// before it is told it fell behind, the history kept for Last-Event-ID, how long events
+// are still kept after the last subscriber left, and the heartbeat's period.
+inline constexpr std::size_t event_subscribers = 8;
+inline constexpr std::size_t event_queue_frames = 4096;
+inline constexpr std::size_t event_queue_bytes = 4 << 20;
+inline constexpr std::size_t event_history_frames = 2048;
+inline constexpr std::size_t event_history_bytes = 2 << 20;
+inline constexpr auto event_linger = 30s;
+inline constexpr auto event_heartbeat = 250ms;
+// Client requests, and peer messages per link (Raft's heartbeats alone are 20 a second),
+// told one by one per second; beyond that they are only counted (in the heartbeat).
+inline constexpr std::size_t client_events_per_second = 20;
+inline constexpr std::size_t messages_per_link_per_second = 5;
+
 }  // namespace sysdist::limits

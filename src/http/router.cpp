@@ -59,6 +59,7 @@ asio::awaitable<HttpResponse> Router::handle(HttpRequest request) {
   --in_flight_;
   const std::chrono::duration<double> took = Clock::now() - start;
   count(request, route_label, response, took.count());
+  if (on_client_request && route_label.starts_with("/database")) on_client_request(request, response, took.count());
   co_return response;
 }
 
@@ -69,7 +70,7 @@ void Router::count(const HttpRequest& request, const std::string& route_label, c
   metrics_.observe_seconds("sysdist_http_request_seconds", labels, seconds);
 }
 
-std::size_t Router::body_limit_for(std::string_view target) {
+std::size_t node_body_limit(std::string_view target) {
   return is_client_route(first_segment(target)) ? limits::max_body_bytes : limits::max_peer_body_bytes;
 }
 
@@ -114,11 +115,13 @@ asio::awaitable<HttpResponse> Router::route(const HttpRequest& request, std::str
   if (!authorized(request)) co_return unauthorized();
   if (first == "admin" && segments.size() == 2) {
     route_label = "/admin/" + segments[1];
-    if (segments[1] != "dump" && segments[1] != "clean" && segments[1] != "status") {
+    if (segments[1] != "dump" && segments[1] != "clean" && segments[1] != "status" && segments[1] != "events") {
       route_label = "unknown";
       co_return error_response(404, "unknown_route", "No route " + request.target);
     }
     if (method != "GET") co_return method_not_allowed(method, "GET");
+    if (segments[1] == "events")
+      co_return open_events ? open_events(request) : error_response(404, "unknown_route", "No event stream here");
     co_return admin(segments[1]);
   }
   route_label = "peer";
@@ -169,15 +172,21 @@ HttpResponse Router::admin(const std::string& action) {
     std::cout << std::string(25, '\n') << std::flush;
     return {200, R"({"cleaned":true})"};
   }
+  auto answer = status();
+  answer["in_flight"] = in_flight_ - 1;  // not counting this request
+  return {200, boost::json::serialize(answer)};
+}
+
+boost::json::object Router::status() const {
   auto status = mode_.status();
   status["node"] = config_.membership.self + 1;
   status["address"] = config_.membership.me().address();
   status["mode"] = config_.mode;
-  status["in_flight"] = in_flight_ - 1;  // not counting this request
+  status["in_flight"] = in_flight_;
   status["shutting_down"] = shutting_down_;
   status["storage_full"] = storage_full && storage_full();
   if (add_status) add_status(status);
-  return {200, boost::json::serialize(status)};
+  return status;
 }
 
 }  // namespace sysdist

@@ -7,6 +7,7 @@
 #include "common/limits.hpp"
 #include "common/net.hpp"
 #include "common/logging.hpp"
+#include "http/sse_body.hpp"
 
 namespace sysdist {
 
@@ -25,7 +26,7 @@ struct Slot {
 
 class BeastServer final : public HttpServer {
  public:
-  BeastServer(asio::any_io_executor executor, const std::string& host, unsigned short port, Router& router,
+  BeastServer(asio::any_io_executor executor, const std::string& host, unsigned short port, RequestHandler& router,
               ConnectionBudgets budgets, const Membership& membership, Metrics& metrics)
       : acceptor_(executor), router_(router), sys_id_(std::to_string(port)), metrics_(metrics) {
     budget_[client] = budgets.clients;
@@ -132,9 +133,10 @@ class BeastServer final : public HttpServer {
         // The route decides the body limit, and a missing secret is refused before any body is read.
         const auto& head = parser.get();
         HttpRequest view{std::string(head.method_string()), std::string(head.target()), "",
-                         std::string(head["X-Sys-Secret"])};
+                         std::string(head["X-Sys-Secret"]), "", std::string(head[http::field::host]),
+                         std::string(head["X-Requested-With"])};
         auto refusal = router_.refuse_before_body(view);
-        const auto limit = Router::body_limit_for(head.target());
+        const auto limit = router_.body_limit_for(head.target());
         if (!refusal && parser.content_length().value_or(0) > limit)
           refusal = error_response(413, "too_large", "Body over the limit");
         if (refusal) {
@@ -164,8 +166,14 @@ class BeastServer final : public HttpServer {
       }
       auto request = parser.release();
       HttpRequest view{std::string(request.method_string()), std::string(request.target()), std::move(request.body()),
-                       std::string(request["X-Sys-Secret"])};
+                       std::string(request["X-Sys-Secret"]), std::string(request["Last-Event-ID"]),
+                       std::string(request[http::field::host]), std::string(request["X-Requested-With"])};
       auto response = co_await router_.handle(std::move(view));
+      if (response.stream) {
+        slot->idle = false;  // a stream is never idle: it is not closed to make room
+        co_await send_stream(stream, response);
+        break;
+      }
       if (!co_await send(stream, response, request.keep_alive()) || !request.keep_alive()) break;
     }
     boost::system::error_code ignored;
@@ -176,6 +184,7 @@ class BeastServer final : public HttpServer {
     http::response<http::string_body> message{static_cast<http::status>(response.status), 11};
     message.set("X-Sys-Id", sys_id_);
     if (!response.body.empty() || response.status >= 400) message.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) message.set(name, value);
     message.keep_alive(keep_alive);
     message.body() = response.body;
     message.prepare_payload();
@@ -184,8 +193,29 @@ class BeastServer final : public HttpServer {
     co_return !ec;
   }
 
+  // Server-Sent Events: the head, then each piece as the stream yields it, until it ends or
+  // the client stops reading (a write that times out ends it).
+  asio::awaitable<void> send_stream(beast::tcp_stream& stream, const HttpResponse& response) {
+    auto& body = *response.stream;
+    http::response<http::empty_body> head{http::status::ok, 11};
+    head.set("X-Sys-Id", sys_id_);
+    head.set(http::field::content_type, sse_content_type);
+    head.set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : response.headers) head.set(name, value);
+    head.keep_alive(false);
+    http::response_serializer<http::empty_body> serializer(head);
+    stream.expires_after(limits::response_write_timeout);
+    auto [ec, written] = co_await http::async_write_header(stream, serializer, use_tuple);
+    while (!ec) {
+      auto piece = co_await body.next();
+      if (!piece) break;
+      stream.expires_after(limits::response_write_timeout);
+      std::tie(ec, written) = co_await asio::async_write(stream, asio::buffer(*piece), use_tuple);
+    }
+  }
+
   tcp::acceptor acceptor_;
-  Router& router_;
+  RequestHandler& router_;
   std::string sys_id_;
   Metrics& metrics_;
   std::set<asio::ip::address> member_addresses_;
@@ -196,7 +226,7 @@ class BeastServer final : public HttpServer {
 }  // namespace
 
 std::unique_ptr<HttpServer> start_http_server(asio::any_io_executor executor, const std::string& host,
-                                              unsigned short port, Router& router, ConnectionBudgets budgets,
+                                              unsigned short port, RequestHandler& router, ConnectionBudgets budgets,
                                               const Membership& membership, Metrics& metrics) {
   return std::make_unique<BeastServer>(std::move(executor), host, port, router, budgets, membership, metrics);
 }

@@ -16,7 +16,8 @@
 #include <boost/json/object.hpp>
 
 #include "common/membership.hpp"
-#include "http/router.hpp"
+#include "common/metrics.hpp"
+#include "http/reply.hpp"
 #include "node/connection_budgets.hpp"
 
 namespace sysdist {
@@ -31,7 +32,7 @@ class HttpServer {
 
 // Binds host:port now (throws when it cannot) and accepts in the background.
 std::unique_ptr<HttpServer> start_http_server(boost::asio::any_io_executor executor, const std::string& host,
-                                              unsigned short port, Router& router, ConnectionBudgets budgets,
+                                              unsigned short port, RequestHandler& handler, ConnectionBudgets budgets,
                                               const Membership& membership, Metrics& metrics);
 
 }  // namespace sysdist

@@ -11,6 +11,7 @@
 #include <boost/json/object.hpp>
 
 #include "common/clock.hpp"
+#include "common/event_bus.hpp"
 #include "common/metrics.hpp"
 #include "common/outcome.hpp"
 #include "node/config.hpp"
@@ -28,6 +29,13 @@ struct ModeContext {
   std::uint64_t incarnation;  // bumped at every start of this node (unique ids across restarts)
   std::function<std::uint64_t()> wall_ms = wall_ms_now;  // this node's wall clock (AP versions)
   std::uint64_t seed = 0;  // mixed into the mode's random choices (the simulator sets it per run)
+  EventBus* events = nullptr;  // /admin/events; null where nobody can listen (the simulator)
+
+  // A protocol step for /admin/events: `make` builds its JSON object only if someone listens.
+  template <class Make>
+  void emit(std::string_view type, Make&& make) const {
+    if (events) events->emit(type, std::forward<Make>(make));
+  }
 };
 
 class Mode {

@@ -13,6 +13,8 @@
 #include "node/mode.hpp"
 #include "peer/batching_transport.hpp"
 #include "peer/http_transport.hpp"
+#include "peer/observed_transport.hpp"
+#include "node/event_stream.hpp"
 #include "storage/rocksdb_store.hpp"
 
 namespace sysdist {
@@ -76,11 +78,17 @@ int Node::run() {
     return 1;
   }
   const auto incarnation = next_incarnation(io, *store);
-  auto transport = make_batching_transport(
-      make_http_transport(io.get_executor(), config_.membership, config_.secret, metrics),
-      config_.peer_calls_in_flight, metrics);
+  EventBus events(incarnation);
+  auto observed = std::make_unique<ObservedTransport>(
+      make_batching_transport(make_http_transport(io.get_executor(), config_.membership, config_.secret, metrics),
+                              config_.peer_calls_in_flight, metrics),
+      events, config_.membership.size(), config_.membership.self);
+  auto& links = *observed;
+  std::unique_ptr<Transport> transport = std::move(observed);
   try {
-    mode = make_mode(ModeContext{config_, *store, *transport, metrics, incarnation});
+    ModeContext context{config_, *store, *transport, metrics, incarnation};
+    context.events = &events;
+    mode = make_mode(context);
   } catch (const std::exception& e) {
     log->critical("{}", e.what());
     return 2;
@@ -89,6 +97,12 @@ int Node::run() {
   log->info("{}", describe(budgets));
   Router router(*mode, serve_batches(peer_routes_of(*mode)), config_, metrics);
   router.storage_full = [&store] { return store->full(); };
+  EventStream event_stream(io.get_executor(), events, [&router] { return router.status(); },
+                           [&links] { return boost::json::object{{"peers", links.take_links()}}; });
+  router.open_events = [&](const HttpRequest& request) { return event_stream.open(request); };
+  router.on_client_request = [&](const HttpRequest& request, const HttpResponse& response, double seconds) {
+    event_stream.client_request(request, response, seconds);
+  };
   std::unique_ptr<HttpServer> server;
   int exit_code = 0;
 
@@ -108,6 +122,7 @@ int Node::run() {
       status["connections"] = server->connections();
       status["peers"] = peer_view(config_.membership, transport->health());
     };
+    event_stream.start();
     log->info("node {} serving {} mode on {}:{} (data {}, incarnation {})", config_.membership.self + 1, config_.mode,
               config_.host, config_.port, config_.data_dir, incarnation);
     if (config_.secret.empty())
@@ -118,6 +133,7 @@ int Node::run() {
     log->info("shutting down: no new requests, finishing {} in flight", router.in_flight());
     if (server) server->stop_accepting();
     router.start_shutdown();
+    event_stream.stop();
     const auto give_up = Clock::now() + limits::shutdown_drain;
     Timer tick(io.get_executor());
     while (router.in_flight() > 0 && Clock::now() < give_up) {

@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.put(boost::asio::buffer(data + 1, size - 1), ec);
   if (ec || !parser.is_done()) return 0;
   auto& request = parser.get();
-  if (request.body().size() > Router::body_limit_for(request.target())) return 0;  // the server's 413
+  if (request.body().size() > node_body_limit(request.target())) return 0;  // the server's 413
   HttpRequest view{std::string(request.method_string()), std::string(request.target()), request.body(),
                    std::string(request["X-Sys-Secret"])};
   if (auto refusal = router.refuse_before_body(view)) return 0;

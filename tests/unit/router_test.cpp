@@ -175,10 +175,10 @@ BOOST_AUTO_TEST_CASE(the_secret_and_the_body_limit_are_decided_from_the_headers)
   BOOST_TEST(!f.router.refuse_before_body(HttpRequest{"PUT", "/database/k", "", ""}).has_value());
   BOOST_TEST(f.router.refuse_before_body(HttpRequest{"GET", "/admin/dump", "", ""}).has_value());
   BOOST_TEST(f.mode.calls == 0);
-  BOOST_TEST(Router::body_limit_for("/database/k") == limits::max_body_bytes);
-  BOOST_TEST(Router::body_limit_for("/admin/status") == limits::max_body_bytes);
-  BOOST_TEST(Router::body_limit_for("/raft/append") == limits::max_peer_body_bytes);
-  BOOST_TEST(Router::body_limit_for("/peer/batch?x") == limits::max_peer_body_bytes);
+  BOOST_TEST(node_body_limit("/database/k") == limits::max_body_bytes);
+  BOOST_TEST(node_body_limit("/admin/status") == limits::max_body_bytes);
+  BOOST_TEST(node_body_limit("/raft/append") == limits::max_peer_body_bytes);
+  BOOST_TEST(node_body_limit("/peer/batch?x") == limits::max_peer_body_bytes);
 }
 
 BOOST_AUTO_TEST_CASE(a_peer_batch_reaches_the_mode_once_per_call_behind_the_secret) {

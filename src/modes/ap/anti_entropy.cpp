@@ -1,5 +1,7 @@
 #include "modes/ap/anti_entropy.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <map>
 
@@ -81,6 +83,10 @@ asio::awaitable<void> AntiEntropy::sync_with(std::size_t peer) {
   context_.metrics.count("sysdist_ap_anti_entropy_keys_total", "direction=\"pushed\"", static_cast<double>(pushed));
   log_->info("anti-entropy with node {}: {} of {} leaves differed, pulled {} newer, pushed {}", peer + 1,
              differing.size(), MerkleLeaves::leaf_count, pulled->newer, pushed);
+  context_.emit("anti_entropy", [&] {
+    return boost::json::object{{"peer", peer + 1}, {"leaves_differed", differing.size()},
+                               {"pulled", pulled->newer}, {"pushed", pushed}};
+  });
 }
 
 // Fetches the peer's records of the differing leaves, page by page (each page fits one
@@ -164,8 +170,10 @@ asio::awaitable<void> AntiEntropy::hand_off_hints() {
     }
     hints_handed_off_ += sent - refused;
     hints_refused_ += refused;
-    if (sent > refused)
+    if (sent > refused) {
       log_->info("hinted handoff: node {} is back, gave it {} write(s) held for it", target + 1, sent - refused);
+      context_.emit("handoff", [&] { return boost::json::object{{"to", target + 1}, {"hints", sent - refused}}; });
+    }
     if (sent < hints_of[target].size()) co_await keep_within_budget(target, hints_of[target], sent);
   }
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <boost/json.hpp>
 #include <boost/url.hpp>
 
 #include "common/clock.hpp"
@@ -16,6 +17,14 @@ std::string list(const std::vector<std::size_t>& nodes) {
   std::string text;
   for (auto n : nodes) text += (text.empty() ? "" : ",") + std::to_string(n + 1);
   return text;
+}
+boost::json::array numbers(const std::vector<std::size_t>& nodes) {
+  boost::json::array numbers;
+  for (auto n : nodes) numbers.push_back(n + 1);
+  return numbers;
+}
+std::string version_text(const Version& v) {
+  return std::to_string(v.wall_ms) + "." + std::to_string(v.logical) + "." + std::to_string(v.node);
 }
 }  // namespace
 
@@ -87,6 +96,14 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   log_->info("PUT '{}'='{}' v{}.{}.{} -> replicas {} (W={})", preview(key),
              preview(record.value.value_or("<tombstone>")), record.version.wall_ms, record.version.logical,
              record.version.node, list(round->plan.targets), context_.config.write_quorum);
+  context_.emit("put", [&] {
+    return boost::json::object{{"key", preview(key)},
+                               {"version", version_text(record.version)},
+                               {"preference", numbers(round->plan.intended)},
+                               {"targets", numbers(round->plan.targets)},
+                               {"W", context_.config.write_quorum},
+                               {"delete", !record.value}};
+  });
   // A target outside the preference list stands in for a preference-list member skipped as suspected.
   std::deque<std::size_t> skipped;
   for (auto m : round->plan.intended)
@@ -102,6 +119,13 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   const auto deadline = Clock::now() + 2 * context_.config.rpc_timeout;  // room for one stand-in
   co_await round->quorum.until_enough(deadline);
   auto& metrics = context_.metrics;
+  context_.emit("put_done", [&] {
+    const bool none = round->quorum.succeeded() == 0 && round->quorum.pending() == 0 && round->refused == round->attempts;
+    return boost::json::object{{"key", preview(key)},
+                               {"stored_on", numbers(round->stored_on)},
+                               {"W", context_.config.write_quorum},
+                               {"status", round->quorum.enough() ? 201 : none ? 422 : 504}};
+  });
   if (round->quorum.enough()) {
     log_->info("PUT '{}': stored on {} -> 201", preview(key), list(round->stored_on));
     metrics.count("sysdist_ap_writes_total", "outcome=\"ok\"");
@@ -145,6 +169,10 @@ asio::awaitable<void> Coordinator::write_to(std::shared_ptr<WriteRound> round, s
       round->plan.spares.pop_front();
       log_->info("PUT '{}': node {} failed, node {} stands in{}", preview(round->key), name(node), name(spare),
                  owner ? " (hint for node " + name(*owner) + ")" : "");
+      context_.emit("stand_in", [&] {
+        return boost::json::object{{"key", preview(round->key)}, {"failed", node + 1}, {"spare", spare + 1},
+                                   {"hint_for", owner ? boost::json::value(*owner + 1) : nullptr}};
+      });
       launch_write(round, spare, owner);
     } else if (owner && *owner != context_.config.membership.self) {
       co_await replica_.keep_hint(*owner, round->key, round->record);  // handed off when it is back
@@ -160,6 +188,12 @@ asio::awaitable<Result> Coordinator::read(std::string key) {
   const auto deadline = Clock::now() + 2 * context_.config.rpc_timeout;
   co_await round->quorum.until_enough(deadline);
   const auto answers = round->quorum.succeeded();
+  context_.emit("get", [&] {
+    const auto& newest = round->tally.newest();
+    return boost::json::object{{"key", preview(round->key)}, {"preference", numbers(round->plan.intended)},
+                               {"answers", answers}, {"R", context_.config.read_quorum},
+                               {"newest", newest ? version_text(newest->version) : ""}};
+  });
   // Whatever happens next, keep collecting and repair the stale replicas in the background.
   asio::co_spawn(executor, repair_when_all_answered(round), log_failure("read repair"));
   if (!round->quorum.enough()) {
@@ -218,6 +252,9 @@ asio::awaitable<void> Coordinator::repair_when_all_answered(std::shared_ptr<Read
                newest->version.wall_ms, newest->version.logical, newest->version.node);
     context_.metrics.count("sysdist_ap_read_repairs_total", "");
     ++read_repairs_;
+    context_.emit("repair", [&] {
+      return boost::json::object{{"key", preview(round->key)}, {"node", stale + 1}, {"version", version_text(newest->version)}};
+    });
     co_await store_on(stale, round->key, *newest, std::nullopt);
   }
 }

@@ -1,5 +1,7 @@
 #include "modes/ap/replica.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 
 #include "common/net.hpp"
@@ -67,6 +69,7 @@ asio::awaitable<bool> Replica::merge(std::string key, Record record, std::option
     batch.push_back({Keyspace::hints, hint_key(context_.config.membership, *hint_for, key), encode(record)});
     log_->info("stand-in for {}: keeping a hint for '{}'", context_.config.membership.members[*hint_for].address(),
                preview(key));
+    context_.emit("hint", [&] { return boost::json::object{{"for", *hint_for + 1}, {"key", preview(key)}}; });
   }
   co_await context_.store.commit(std::move(batch));
   if (auto queued = being_written_.find(key); queued != being_written_.end() && queued->second == record.version)

@@ -1,6 +1,9 @@
 #include "modes/ca/coordinator.hpp"
 
+#include <cmath>
+
 #include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/json.hpp>
 
 #include "common/net.hpp"
 #include "common/limits.hpp"
@@ -41,6 +44,11 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   }
   log_->info("txn {}: PROPOSE {}='{}' to {} nodes", txn.id, preview(key), preview(value.value_or("<delete>")),
              membership.size() - 1);
+  const auto began = Clock::now();
+  context_.emit("txn", [&] {
+    return boost::json::object{{"id", txn.id}, {"key", preview(key)}, {"phase", "propose"},
+                               {"delete", !value.has_value()}, {"timeout_ms", context_.config.rpc_timeout.count()}};
+  });
   const ProposeMessage propose{txn.id, key, value, txn.coordinator};
   const PeerRequest request{"POST", "/2pc/propose", to_body(propose)};
   auto is_no = [](const PeerResult& r) { return r.answered() && !r.answered_ok(); };
@@ -73,6 +81,18 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
       tally.record(who, Vote::missing), others.push_back(peers[i]);
   }
 
+  context_.emit("txn", [&] {
+    boost::json::array votes(membership.size(), boost::json::value("no"));
+    votes[membership.self] = own_recorded.yes ? "yes" : "no";
+    for (std::size_t i = 0; i < peers.size(); ++i)
+      votes[peers[i]] = replies[i].answered_ok() ? "yes"
+                        : replies[i].answered() ? "no"
+                        : replies[i].error == asio::error::operation_aborted ? "cancelled"
+                                                                             : "missing";
+    const std::chrono::duration<double, std::milli> took = Clock::now() - began;
+    return boost::json::object{{"id", txn.id}, {"phase", tally.all_yes() ? "commit" : "abort"},
+                               {"votes", std::move(votes)}, {"why", tally.explain()}, {"ms", std::round(took.count())}};
+  });
   if (!tally.all_yes()) {
     log_->warn("txn {}: ABORT ({})", txn.id, tally.explain());
     co_await local_.rollback(txn.id);

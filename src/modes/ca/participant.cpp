@@ -70,6 +70,7 @@ VoteResult Participant::lock_for(Txn txn) {
   if (!locks_.try_lock(txn.key, txn.id)) {
     auto holder = locks_.holder(txn.key).value_or("?");
     log_->info("txn {}: vote NO, key '{}' is locked by txn {}", txn.id, preview(txn.key), holder);
+    emit_vote(txn.id, txn.key, false, "locked by " + holder);
     return VoteResult{false, "key '" + preview(txn.key) + "' is locked by transaction " + holder};
   }
   txn.state = TxnState::prepared;
@@ -88,6 +89,7 @@ asio::awaitable<VoteResult> Participant::record_prepared(std::string id) {
     co_return VoteResult{false, "transaction " + id + " was aborted"};
   log_->info("txn {}: prepared {}='{}' (coordinator {}), vote YES", id, preview(txn.key),
              preview(txn.value.value_or("<delete>")), txn.coordinator.empty() ? "none: hand-made" : txn.coordinator);
+  emit_vote(id, txn.key, true, "prepared");
   co_return VoteResult{true, ""};
 }
 
@@ -121,6 +123,9 @@ asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState dec
   locks_.unlock(txn.key, id);
   log_->info("txn {}: {} key '{}'", id, decision == TxnState::committed ? "COMMITTED" : "ROLLED BACK",
              preview(txn.key));
+  context_.emit("decided", [&] {
+    return boost::json::object{{"id", id}, {"key", preview(txn.key)}, {"decision", state_name(decision)}};
+  });
   co_return decision;
 }
 
@@ -158,6 +163,10 @@ asio::awaitable<void> Participant::resolve_in_doubt(std::chrono::milliseconds mi
       continue;
     }
     auto outcome = co_await ask_peers(txn);
+    context_.emit("in_doubt", [&] {
+      return boost::json::object{{"id", txn.id}, {"key", preview(txn.key)}, {"age_ms", age_ms(p.since)},
+                                 {"learned", outcome ? state_name(*outcome) : "nothing yet"}};
+    });
     if (!outcome) {
       log_->warn("txn {}: still in doubt after {} ms (no node knows the decision yet)", txn.id, age_ms(p.since));
       continue;
@@ -193,6 +202,12 @@ asio::awaitable<std::optional<TxnState>> Participant::ask_peers(const Txn& txn) 
   for (const auto& answer : answers)
     if (auto state = decision_in(answer)) co_return state;
   co_return std::nullopt;
+}
+
+void Participant::emit_vote(const std::string& id, const std::string& key, bool yes, const std::string& why) const {
+  context_.emit("vote", [&] {
+    return boost::json::object{{"id", id}, {"key", preview(key)}, {"vote", yes ? "yes" : "no"}, {"why", why}};
+  });
 }
 
 std::optional<std::string> Participant::read(const std::string& key) const {

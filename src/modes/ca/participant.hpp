@@ -63,6 +63,8 @@ class Participant {
   std::size_t locks() const { return locks_.size(); }
 
  private:
+  // /admin/events: the vote this node gave on a proposal.
+  void emit_vote(const std::string& id, const std::string& key, bool yes, const std::string& why) const;
   struct Prepared {
     Txn txn;
     Clock::time_point since;

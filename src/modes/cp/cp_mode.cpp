@@ -43,6 +43,7 @@ asio::awaitable<Result> CpMode::submit(std::string cmd) {
     co_return result;
   }
   PeerRequest request{"POST", "/raft/forward", std::move(cmd)};  // the command itself: no escaping
+  ++forwarded_;
   const auto timeout = 3 * context_.config.election_timeout_max + 2 * context_.config.rpc_timeout;
   auto reply = co_await context_.transport.call(*leader, std::move(request), timeout);
   co_return result_of_forward(reply);
@@ -135,7 +136,11 @@ asio::awaitable<PeerReply> CpMode::forward(const std::string& body) {
   co_return PeerReply{200, forward_reply_body(result)};
 }
 
-json::object CpMode::status() const { return raft_.status(); }
+json::object CpMode::status() const {
+  auto status = raft_.status();
+  status["forwarded"] = forwarded_;
+  return status;
+}
 
 json::object CpMode::dump() const {
   json::object data;

@@ -40,6 +40,7 @@ class CpMode final : public Mode {
   ModeContext context_;
   std::shared_ptr<spdlog::logger> log_;
   Raft raft_;
+  std::uint64_t forwarded_ = 0;  // writes sent on to the leader since the start (status)
   PeerRoutes routes_;
 };
 

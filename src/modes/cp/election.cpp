@@ -4,11 +4,15 @@
 // heard from a majority for an election timeout steps down.
 #include <random>
 
+#include <boost/json/object.hpp>
+
 #include "common/net.hpp"
 #include "modes/cp/raft.hpp"
 #include "peer/fan_out.hpp"
 
 namespace sysdist::cp {
+
+namespace json = boost::json;
 
 void Raft::reset_election_deadline() {
   const auto min = context_.config.election_timeout_min.count(), max = context_.config.election_timeout_max.count();
@@ -45,11 +49,13 @@ bool Raft::check_quorum(Clock::time_point leading_since) const {
   const auto size = context_.config.membership.size();
   if (in_touch > size / 2 || now - leading_since <= context_.config.election_timeout_max) return true;
   log_->warn("term {}: CheckQuorum failed (only {} of {} in touch), stepping down", term_, in_touch, size);
+  context_.emit("check_quorum", [&] { return json::object{{"term", term_}, {"in_touch", in_touch}, {"of", size}}; });
   return false;
 }
 
 asio::awaitable<void> Raft::campaign() {
   reset_election_deadline();
+  context_.emit("election", [&] { return json::object{{"phase", "pre_vote"}, {"term", term_ + 1}}; });
   // PreVote: only a node that could win disturbs the cluster with a new term.
   const bool could_win = co_await poll(true, term_ + 1);
   if (!could_win || role_ == Role::leader || heard_from_leader_recently()) co_return;
@@ -60,6 +66,7 @@ asio::awaitable<void> Raft::campaign() {
   const auto term = term_;
   co_await persist_term_and_vote();
   log_->info("term {}: election timeout, candidate, asking for votes", term);
+  emit_role("election timeout");
   const bool won = co_await poll(false, term);
   if (won && role_ == Role::candidate && term_ == term) become_leader();
 }
@@ -86,12 +93,17 @@ asio::awaitable<bool> Raft::poll(bool pre_vote, std::uint64_t term) {
     co_return false;
   }
   if (!pre_vote && granted >= majority) log_->info("term {}: won the election with {} votes", term, granted);
+  context_.emit("election", [&] {
+    return json::object{{"phase", pre_vote ? "pre_vote_result" : "vote_result"}, {"term", term},
+                        {"granted", granted}, {"won", granted >= majority}};
+  });
   co_return granted >= majority;
 }
 
 asio::awaitable<VoteReply> Raft::on_pre_vote(const VoteRequest& request) {
   const bool granted = request.term > term_ && !heard_from_leader_recently() &&
                        candidate_log_is_up_to_date(request.last_term, request.last_index, log_entries_);
+  emit_vote(request, granted, true);
   co_return VoteReply{term_, granted};
 }
 
@@ -99,7 +111,10 @@ asio::awaitable<VoteReply> Raft::on_vote(const VoteRequest& request) {
   const auto term = request.term;
   const auto candidate = request.candidate;
   // A node that hears from a live leader ignores candidates: a returning node cannot depose it.
-  if (term < term_ || heard_from_leader_recently()) co_return VoteReply{term_, false};
+  if (term < term_ || heard_from_leader_recently()) {
+    emit_vote(request, false, false);
+    co_return VoteReply{term_, false};
+  }
   if (term > term_) co_await become_follower(term, std::nullopt);
   if (term_ != term) co_return VoteReply{term_, false};
   const bool granted = (!voted_for_ || *voted_for_ == candidate) &&
@@ -110,7 +125,15 @@ asio::awaitable<VoteReply> Raft::on_vote(const VoteRequest& request) {
     co_await persist_term_and_vote();  // the vote is durable before it is given
     log_->info("term {}: voted for node {}", term, candidate + 1);
   }
+  emit_vote(request, granted && term_ == term, false);
   co_return VoteReply{term_, granted && term_ == term};
+}
+
+void Raft::emit_vote(const VoteRequest& request, bool granted, bool pre_vote) const {
+  context_.emit("vote", [&] {
+    return json::object{{"term", request.term}, {"candidate", request.candidate + 1},
+                        {"granted", granted}, {"pre_vote", pre_vote}};
+  });
 }
 
 asio::awaitable<void> Raft::persist_term_and_vote() {

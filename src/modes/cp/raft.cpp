@@ -84,9 +84,11 @@ asio::awaitable<void> Raft::become_follower(std::uint64_t term, std::optional<st
   if (role_ == Role::leader) log_->warn("term {}: stepping down", term_);
   role_ = Role::follower;
   if (leader && leader != leader_) log_->info("term {}: following node {}", term_, *leader + 1);
+  const bool told = !new_term && !was_leader && leader == leader_;
   leader_ = leader;
   progress_.clear();
   last_ack_.clear();
+  if (!told) emit_role(was_leader ? "stepped down" : new_term ? "saw a higher term" : "found the leader");
   changed();  // the leader's loops of the old term end
   if (new_term) co_await persist_term_and_vote();
   // A follower's entries are durable (it acknowledges them as such): sync what it wrote leading.
@@ -100,6 +102,7 @@ void Raft::become_leader() {
   written_ = persisted_;
   handed_to_storage_ = log_entries_.last_index();  // a follower's writes, already queued
   log_->info("term {}: LEADER", term_);
+  emit_role("won the election");
   for (auto peer : membership.others()) {
     progress_.emplace(peer, Progress(log_entries_.last_index(), context_.config.appends_in_flight));
     last_ack_[peer] = Clock::now();
@@ -134,13 +137,37 @@ asio::awaitable<bool> Raft::wait_applied(std::uint64_t index, Clock::time_point 
   co_return co_await wait_until(std::move(applied), deadline);
 }
 
+void Raft::emit_role(std::string_view why) const {
+  context_.emit("role", [&] {
+    return json::object{{"role", role_name(role_)},
+                        {"term", term_},
+                        {"leader", leader_ ? json::value(*leader_ + 1) : json::value(nullptr)},
+                        {"why", why}};
+  });
+}
+
+// How many of the last log indexes status() shows.
+constexpr std::uint64_t log_tail = 20;
+
 json::object Raft::status() const {
   json::object status{{"role", role_name(role_)},
                       {"term", term_},
                       {"leader", leader_ ? json::value(*leader_ + 1) : json::value(nullptr)},
                       {"commit_index", commit_},
                       {"applied_index", applied_},
-                      {"last_index", log_entries_.last_index()}};
+                      {"last_index", log_entries_.last_index()},
+                      {"snapshot_index", log_entries_.snapshot_index()},
+                      {"read_index_rounds", read_index_rounds_}};
+  // The terms of the last few indexes (the dashboard's log strip).
+  json::array tail;
+  const auto last = log_entries_.last_index();
+  for (auto index = last > log_tail ? last - log_tail + 1 : 1; index <= last; ++index)
+    tail.push_back(log_entries_.term_at(index) ? json::value(*log_entries_.term_at(index)) : json::value(nullptr));
+  status["log_tail"] = std::move(tail);
+  if (role_ != Role::leader) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(election_deadline_ - Clock::now()).count();
+    status["election_in_ms"] = std::max<long long>(ms, 0);
+  }
   json::array followers;
   for (auto& [peer, p] : progress_)
     followers.push_back(json::object{{"node", peer + 1}, {"match_index", p.match()}, {"next_index", p.next()}});

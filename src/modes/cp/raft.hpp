@@ -146,6 +146,9 @@ class Raft {
   boost::asio::awaitable<void> apply_next_batch();
   void decide_proposals(const AppliedEntry& entry);
   void narrate(const AppliedEntry& entry);  // what the pane says of it
+  // /admin/events: this node's role changed; a vote it gave or refused.
+  void emit_role(std::string_view why) const;
+  void emit_vote(const VoteRequest& request, bool granted, bool pre_vote) const;
   boost::asio::awaitable<void> compact_if_due();
 
   // read_index.cpp
@@ -195,6 +198,7 @@ class Raft {
   // another entry took the index), unknown when a snapshot covered the index.
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::optional<Result>> proposals_;
   std::shared_ptr<ReadBatch> next_read_batch_;
+  std::uint64_t read_index_rounds_ = 0;  // confirmed or not, since the start (status)
   // A snapshot being received (its last index and the pairs so far), and one to install.
   std::uint64_t staged_index_ = 0;
   Pairs staged_;

@@ -47,6 +47,7 @@ asio::awaitable<void> Raft::confirm_reads_loop(std::uint64_t term) {
     batch->index = commit_;
     batch->confirmed = co_await confirm_leadership(term);
     batch->done = true;
+    ++read_index_rounds_;
     changed_.notify();
   }
 }

@@ -42,6 +42,8 @@ asio::awaitable<Answer> Connection::request(std::string method, std::string targ
   }
   http::request<http::string_body> message{http::string_to_verb(method), target, 11};
   message.set(http::field::host, host_of(s.node));
+  // Admin routes (status, dumps) need the cluster secret when there is one.
+  if (const char* secret = std::getenv("SYSDIST_SECRET"); secret && *secret) message.set("X-Sys-Secret", secret);
   message.keep_alive(true);
   message.body() = std::move(body);
   message.prepare_payload();

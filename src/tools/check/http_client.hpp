@@ -1,7 +1,8 @@
 // The checker's one HTTP client. A Connection talks to one node over keep-alive, sending
 // from 127.0.0.254 when that address exists (so freezing node 1, whose address plain
 // clients leave from, does not cut the checker off). http_get() is the same client run to
-// completion, for the few calls off the workload's path (status, dumps).
+// completion, for the few calls off the workload's path (status, dumps). Requests carry the
+// cluster secret from SYSDIST_SECRET when it is set.
 #pragma once
 #include <chrono>
 #include <memory>
