@@ -134,7 +134,9 @@ function wireControls() {
   const q = (s) => root.querySelector(s);
   const client = async (op) => {
     const body = { op, key: q('[data-client="key"]').value, value: q('[data-client="value"]').value, node: Number(q('[data-client="node"]').value) };
+    state.clientResult = null; // the answer shown is this one's
     q('[data-client="result"]').textContent = '…';
+    q('[data-client="result"]').dataset.status = '';
     const { ok, answer } = await post('/api/client', body);
     if (!ok) {
       q('[data-client="result"]').textContent = answer.error || 'refused';
@@ -145,16 +147,16 @@ function wireControls() {
   };
   q('[data-client="write"]').addEventListener('click', () => client('write'));
   q('[data-client="read"]').addEventListener('click', () => client('read'));
-  const sides = () => [...root.querySelectorAll('[data-side]')];
+  const sides = () => [...root.querySelectorAll('input[data-pick]')];
   for (const preset of root.querySelectorAll('[data-preset]')) {
     preset.addEventListener('click', () => {
       const a = preset.dataset.preset === '2|3' ? [1, 2] : [1];
-      for (const box of sides()) box.checked = a.includes(Number(box.dataset.side));
+      for (const box of sides()) box.checked = a.includes(Number(box.dataset.pick));
     });
   }
   q('#partition-panel [data-action="partition"]').addEventListener('click', () => {
-    const a = sides().filter((b) => b.checked).map((b) => Number(b.dataset.side));
-    const b = sides().filter((x) => !x.checked).map((x) => Number(x.dataset.side));
+    const a = sides().filter((x) => x.checked).map((x) => Number(x.dataset.pick));
+    const b = sides().filter((x) => !x.checked).map((x) => Number(x.dataset.pick));
     if (!a.length || !b.length) return show('A partition needs nodes on both sides');
     fault({ action: 'partition', groups: [a, b] });
   });

@@ -233,7 +233,8 @@ const nodeHandlers = {
     setCaption(state, t, `Node ${node.n} lost touch with a majority (CheckQuorum): it steps down, term ${data.term}`);
   },
   election: (state, node, data, t) => {
-    if (data.phase === 'vote_result' && !data.won) setCaption(state, t, `Node ${node.n} lost the election for term ${data.term} (${data.granted} votes)`);
+    const known = state.leader && state.nodes[state.leader].status && state.nodes[state.leader].status.term >= data.term;
+    if (data.phase === 'vote_result' && !data.won && !known) setCaption(state, t, `Node ${node.n} lost the election for term ${data.term} (${data.granted} votes)`);
   },
   client: (state, node, data, t) => {},
   msg: (state, node, data, t) => {

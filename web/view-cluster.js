@@ -87,7 +87,7 @@ function cardText(state, n) {
     detail = s.commit_index !== undefined ? `commit ${s.commit_index} · applied ${s.applied_index}` : '';
   } else if (mode === 'CA') {
     role = 'participant';
-    const locked = Array.isArray(s.locked_keys) ? s.locked_keys.length : 0;
+    const locked = Number(s.locked_keys) || 0;
     const prepared = Array.isArray(s.prepared) ? s.prepared.length : 0;
     detail = `locks ${locked} · prepared ${prepared}`;
   } else if (mode === 'AP') {
@@ -121,8 +121,9 @@ export function renderCluster(view, state, allowed) {
       badge.style.background = termColour(term);
       roleLine.append(' ', badge);
     }
-    const side = card.dataset.side ? ` · side ${card.dataset.side}` : '';
-    card.querySelector('.state-label').textContent = node.fault + side;
+    const label = card.querySelector('.state-label');
+    label.textContent = card.dataset.side ? `${node.fault} · ${card.dataset.side}` : node.fault;
+    label.title = card.dataset.side ? `partition side ${card.dataset.side}` : '';
     card.querySelector('.detail').textContent = detail;
     for (const button of card.querySelectorAll('button')) {
       const reason = allowed(button.dataset.action);

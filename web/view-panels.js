@@ -70,16 +70,16 @@ function caPanel(state) {
       const v = x.votes[n];
       return el('td', { class: `vote-${v || 'missing'}`, 'data-vote': v || '' }, v === 'yes' ? 'Y' : v === 'no' ? 'N' : v ? '?' : '·');
     }),
-    el('td', {}, x.decision || x.phase), el('td', {}, x.ms !== null && x.ms !== undefined ? `${x.ms} ms` : '')));
+    el('td', { class: x.decision === 'ABORT' ? 'decision-abort' : x.decision === 'COMMIT' ? 'decision-commit' : '' }, x.decision || x.phase),
+    el('td', {}, x.ms !== null && x.ms !== undefined ? `${x.ms} ms` : '')));
   box.append(table(['txn', 'coord.', 'key', '1', '2', '3', '4', '5', 'decision', 'took'], rows));
   const why = state.txns.find((x) => x.decision === 'ABORT');
   if (why) box.append(el('p', { class: 'legend' }, `last abort: ${why.why || ''}`));
   box.append(el('h2', {}, 'Locks and prepared transactions per node'));
-  box.append(table(['node', 'locked keys', 'prepared (in doubt when old)'], NODES.map((n) => {
+  box.append(table(['node', 'locks', 'prepared: txn (key, age) — old ones are in doubt'], NODES.map((n) => {
     const s = state.nodes[n].status || {};
-    const locks = (s.locked_keys || []).map((k) => (typeof k === 'string' ? k : k.key || JSON.stringify(k)));
-    const prepared = (s.prepared || []).map((p) => (typeof p === 'string' ? p : p.id || JSON.stringify(p)));
-    return el('tr', {}, el('td', {}, n), el('td', {}, locks.join(', ') || '—'), el('td', {}, prepared.join(', ') || '—'));
+    const prepared = Array.isArray(s.prepared) ? s.prepared.map((p) => `${p.id} ('${p.key}', ${p.age_ms} ms)`) : [];
+    return el('tr', {}, el('td', {}, n), el('td', {}, s.locked_keys ?? '—'), el('td', {}, prepared.join(', ') || '—'));
   })));
   return box;
 }
@@ -91,8 +91,8 @@ function ring(state) {
   const NS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('viewBox', '-60 -60 120 120');
-  svg.setAttribute('width', '120');
-  svg.setAttribute('height', '120');
+  svg.setAttribute('width', '86');
+  svg.setAttribute('height', '86');
   svg.setAttribute('aria-label', 'Ring ownership');
   const total = shares.reduce((a, b) => a + b, 0) || 1;
   let angle = -Math.PI / 2;
@@ -132,7 +132,7 @@ function apPanel(state) {
     const list = el('p', {}, `last write '${op.key}' via node ${op.coordinator}: preference list `);
     for (const n of op.targets.length ? op.targets : op.preference) {
       const standIn = !op.preference.includes(n);
-      list.append(el('span', { class: `term ${standIn ? 'standin' : ''}`, 'data-replica': n }, n), ' ');
+      list.append(el('span', { class: `chip ${standIn ? 'standin' : ''}`, 'data-replica': n, title: standIn ? 'a stand-in (sloppy quorum)' : 'on the preference list' }, n), ' ');
     }
     list.append(`→ stored on ${op.stored_on.length} of W=${op.W}: ${op.status ?? '…'}`);
     facts.append(list);
@@ -140,7 +140,7 @@ function apPanel(state) {
   const get = state.ap.lastGet;
   if (get) facts.append(el('p', {}, `last read '${get.key}' via node ${get.coordinator}: ${get.answers} of R=${get.R} answered`));
   const hints = NODES.map((n) => [n, ((state.nodes[n].status || {}).hints_held || []).map((h) => `${h.hints} for ${h.for}`).join(', ')]).filter(([, h]) => h);
-  facts.append(el('p', { class: 'legend' }, `hints held: ${hints.map(([n, h]) => `node ${n}: ${h}`).join(' · ') || 'none'}`));
+  facts.append(el('p', { class: 'legend' }, `hints held: ${hints.map(([n, h]) => `node ${n}: ${h.replace(/127\.0\.0\.\d+:300(\d)/g, 'node $1')}`).join(' · ') || 'none'}`));
   const recent = [...state.ap.repairs.map((r) => `repair → node ${r.node} '${r.key}'`), ...state.ap.handoffs.map((h) => `handoff ${h.from} → ${h.to} (${h.hints})`), ...state.ap.antiEntropy.filter((a) => a.pulled || a.pushed).map((a) => `anti-entropy ${a.node}↔${a.peer}: pulled ${a.pulled}, pushed ${a.pushed}`)];
   facts.append(el('p', { class: 'legend' }, recent.slice(0, 4).join(' · ') || 'no repairs yet'));
   head.append(facts);

@@ -63,8 +63,8 @@ export function buildTimeline(root, width) {
   const opsSeries = OUTCOMES.map((o) => ({ label: o === '2xx' ? '200/201' : o, stroke: COLOURS[o], width: 2, dash: o === 'other' ? [4, 4] : undefined }));
   const latencySeries = [{ label: 'p50', stroke: '#0072B2', width: 2 }, { label: 'p99', stroke: '#D55E00', width: 2, dash: [6, 3] }];
   const empty = (n) => [[], ...Array.from({ length: n }, () => [])];
-  const ops = new uPlot(options(width, 120, opsSeries), empty(OUTCOMES.length), root.querySelector('#ops-chart'));
-  const latency = new uPlot(options(width, 90, latencySeries), empty(2), root.querySelector('#latency-chart'));
+  const ops = new uPlot(options(width, 105, opsSeries), empty(OUTCOMES.length), root.querySelector('#ops-chart'));
+  const latency = new uPlot(options(width, 80, latencySeries), empty(2), root.querySelector('#latency-chart'));
   return { ops, latency };
 }
 

@@ -122,7 +122,9 @@ asio::awaitable<HttpResponse> Router::route(const HttpRequest& request, std::str
     if (method != "GET") co_return method_not_allowed(method, "GET");
     if (segments[1] == "events")
       co_return open_events ? open_events(request) : error_response(404, "unknown_route", "No event stream here");
-    co_return admin(segments[1]);
+    // ?quiet: the dashboard's periodic dumps, not printed on the node's console.
+    const bool quiet = url->params().contains("quiet");
+    co_return admin(segments[1], quiet);
   }
   route_label = "peer";
   PeerRequest peer_request{method, request.target, request.body};
@@ -162,10 +164,10 @@ asio::awaitable<HttpResponse> Router::database(const HttpRequest& request, const
   co_return reply_for(co_await mode_.put(key, value), 201, key);
 }
 
-HttpResponse Router::admin(const std::string& action) {
+HttpResponse Router::admin(const std::string& action, bool quiet) {
   if (action == "dump") {
     auto body = boost::json::serialize(mode_.dump());
-    std::cout << escaped(body) << std::endl;  // the original printed the store on the node's console
+    if (!quiet) std::cout << escaped(body) << std::endl;  // the original printed the store on the node's console
     return {200, body};
   }
   if (action == "clean") {

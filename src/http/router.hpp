@@ -51,7 +51,7 @@ class Router final : public RequestHandler {
   boost::asio::awaitable<HttpResponse> route(const HttpRequest& request, std::string& route_label);
   boost::asio::awaitable<HttpResponse> database(const HttpRequest& request, const std::vector<std::string>& segments,
                                                 bool stale, std::optional<std::string> expected);
-  HttpResponse admin(const std::string& action);
+  HttpResponse admin(const std::string& action, bool quiet);
   bool authorized(const HttpRequest& request) const;
   void count(const HttpRequest& request, const std::string& route_label, const HttpResponse& response,
              double seconds);

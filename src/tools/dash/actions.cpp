@@ -159,7 +159,7 @@ struct Actions::State : std::enable_shared_from_this<Actions::State> {
       json::object dumps;
       for (int n = 1; n <= node_count; ++n) {
         check::Connection connection(executor, n);
-        std::string method = "GET", target = "/admin/dump", body;
+        std::string method = "GET", target = "/admin/dump?quiet", body;
         auto answer = co_await connection.request(std::move(method), std::move(target), std::move(body), 500ms);
         boost::system::error_code ec;
         auto all = answer.error || answer.status != 200 ? json::value() : json::parse(answer.body, ec);
