@@ -58,7 +58,7 @@ function render() {
   renderCluster(view, state, allowed);
   renderPanel(root, state);
   renderLinks(root, state);
-  renderTimeline(charts, state);
+  renderTimeline(charts, state, root.querySelector('#timeline'));
   renderLog();
   const result = root.querySelector('[data-client="result"]');
   if (state.clientResult) {
@@ -99,7 +99,7 @@ function renderLog() {
   const items = [];
   for (const line of state.log) {
     const who = line.node ? `node ${line.node}` : 'dashboard';
-    const text = `${new Date(line.t).toLocaleTimeString()} ${who}: ${line.text}`;
+    const text = `${new Date(line.t).toLocaleTimeString([], { hour12: false })} ${who}: ${line.text}`;
     if (filter && !text.toLowerCase().includes(filter)) continue;
     const li = document.createElement('li');
     li.className = line.level;

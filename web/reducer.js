@@ -7,7 +7,8 @@
 // dashboard's picture of the cluster.
 
 export const NODES = [1, 2, 3, 4, 5];
-export const OUTCOMES = ['2xx', '404', '412', '422', '503', '504', 'other'];
+// 'timeout': requests of the dashboard's own clients (load, client panel) that got no answer.
+export const OUTCOMES = ['2xx', '404', '412', '422', '503', '504', 'timeout', 'other'];
 const MAX_LOG = 300;
 const MAX_TXNS = 10;
 const MAX_MARKS = 200;
@@ -324,9 +325,14 @@ const dashHandlers = {
   },
   client_action: (state, _, data, t) => {
     state.clientResult = data;
+    if (!data.status) dashHandlers.timeouts(state, null, { count: 1 }, t);
     addLog(state, t, 0, 'info', `client ${data.op} '${data.key}' via node ${data.node} → ${data.status || data.error} (${data.ms} ms)`);
   },
   load: (state, _, data) => { state.load = data; },
+  timeouts: (state, _, data, t) => {
+    const bucket = (state.seconds[Math.floor(t / 1000)] ||= { counts: {}, p50: 0, p99: 0 });
+    bucket.counts.timeout = (bucket.counts.timeout || 0) + (Number(data.count) || 0);
+  },
   check: (state, _, data, t) => {
     if (data.phase === 'started') {
       state.check = { phase: 'running', from: t, to: null, nemesis: data.nemesis, seconds: data.seconds };

@@ -71,8 +71,8 @@ function caPanel(state) {
       return el('td', { class: `vote-${v || 'missing'}`, 'data-vote': v || '' }, v === 'yes' ? 'Y' : v === 'no' ? 'N' : v ? '?' : '·');
     }),
     el('td', { class: x.decision === 'ABORT' ? 'decision-abort' : x.decision === 'COMMIT' ? 'decision-commit' : '' }, x.decision || x.phase),
-    el('td', {}, x.ms !== null && x.ms !== undefined ? `${x.ms} ms` : '')));
-  box.append(table(['txn', 'coord.', 'key', '1', '2', '3', '4', '5', 'decision', 'took'], rows));
+    el('td', {}, `${x.ms !== null && x.ms !== undefined ? `${x.ms} ms` : '…'}${x.timeout ? ` / ${x.timeout}` : ''}`)));
+  box.append(table(['txn', 'coord.', 'key', '1', '2', '3', '4', '5', 'decision', 'took / timeout'], rows));
   const why = state.txns.find((x) => x.decision === 'ABORT');
   if (why) box.append(el('p', { class: 'legend' }, `last abort: ${why.why || ''}`));
   box.append(el('h2', {}, 'Locks and prepared transactions per node'));
@@ -166,9 +166,12 @@ export function renderLinks(root, state) {
     const l = state.nodes[from].links[to];
     const reachable = state.nodes[from].connected && state.nodes[from].fault === 'up';
     if (!l || !reachable) return el('td', { class: 'link-none', 'data-link': `${from}-${to}` }, '?');
-    const bad = l.failed > 0 || (l.sent === 0 && l.last && !/^2\d\d$/.test(l.last));
-    return el('td', { class: bad ? 'link-bad' : 'link-ok', 'data-link': `${from}-${to}`, title: `last: ${l.last}` }, bad ? '✗' : '✓');
+    // A follower calls nobody: idle links are not failing ones.
+    const idle = l.sent === 0 && /never|none/.test(l.last || 'never');
+    const bad = !idle && (l.failed > 0 || (l.sent === 0 && !/^2\d\d$/.test(l.last || '')));
+    const [cls, mark] = idle ? ['link-none', '·'] : bad ? ['link-bad', '✗'] : ['link-ok', '✓'];
+    return el('td', { class: cls, 'data-link': `${from}-${to}`, 'data-health': idle ? 'idle' : bad ? 'failing' : 'ok', title: `last call: ${l.last}` }, mark);
   })));
   const t = table(['from \\ to', ...NODES.map(String)], rows);
-  box.replaceChildren(el('h2', {}, 'Links ', el('small', {}, '(✓ answered, ✗ failing)')), t);
+  box.replaceChildren(el('h2', {}, 'Links ', el('small', {}, '(calls from row to column: ✓ answered, ✗ failing, · none)')), t);
 }

@@ -4,7 +4,7 @@
 import uPlot from './vendor/uplot/uPlot.esm.js';
 import { OUTCOMES, timelineSeries } from './reducer.js';
 
-const COLOURS = { '2xx': '#009E73', 404: '#56B4E9', 412: '#CC79A7', 422: '#D55E00', 503: '#E69F00', 504: '#0072B2', other: '#111111' };
+const COLOURS = { '2xx': '#009E73', 404: '#56B4E9', 412: '#CC79A7', 422: '#D55E00', 503: '#E69F00', 504: '#0072B2', timeout: '#555555', other: '#111111' };
 const SHADES = { frozen: 'rgba(86,180,233,0.18)', paused: 'rgba(240,228,66,0.25)', killed: 'rgba(0,0,0,0.12)', partition: 'rgba(213,94,0,0.14)' };
 const MARKS = { election: '#0072B2', commit: 'rgba(0,158,115,0.25)', abort: '#D55E00', check: '#CC79A7' };
 
@@ -60,17 +60,19 @@ function options(width, height, series) {
 }
 
 export function buildTimeline(root, width) {
-  const opsSeries = OUTCOMES.map((o) => ({ label: o === '2xx' ? '200/201' : o, stroke: COLOURS[o], width: 2, dash: o === 'other' ? [4, 4] : undefined }));
+  const opsSeries = OUTCOMES.map((o) => ({ label: o === '2xx' ? '200/201' : o, stroke: COLOURS[o], width: 2, dash: o === 'other' ? [4, 4] : o === 'timeout' ? [2, 3] : undefined }));
   const latencySeries = [{ label: 'p50', stroke: '#0072B2', width: 2 }, { label: 'p99', stroke: '#D55E00', width: 2, dash: [6, 3] }];
   const empty = (n) => [[], ...Array.from({ length: n }, () => [])];
-  const ops = new uPlot(options(width, 105, opsSeries), empty(OUTCOMES.length), root.querySelector('#ops-chart'));
-  const latency = new uPlot(options(width, 80, latencySeries), empty(2), root.querySelector('#latency-chart'));
+  const ops = new uPlot(options(width, 100, opsSeries), empty(OUTCOMES.length), root.querySelector('#ops-chart'));
+  const latency = new uPlot(options(width, 95, latencySeries), empty(2), root.querySelector('#latency-chart'));
   return { ops, latency };
 }
 
-export function renderTimeline(charts, state) {
+export function renderTimeline(charts, state, box) {
   current = state;
   const s = timelineSeries(state);
+  // For tests and screen readers: what the last five seconds counted.
+  box.setAttribute('data-ok-last-5s', String(s.bySeries['2xx'].slice(-5).reduce((a, b) => a + b, 0)));
   charts.ops.setData([s.xs, ...OUTCOMES.map((o) => s.bySeries[o])]);
   charts.latency.setData([s.xs, s.p50, s.p99]);
 }

@@ -87,6 +87,7 @@ struct Actions::State : std::enable_shared_from_this<Actions::State> {
   bool is_root = ::geteuid() == 0;
   bool fault_running = false, check_running = false;
   std::uint64_t load_generation = 0;
+  std::uint64_t load_timeouts = 0;  // the load's requests that got no answer, since the last report
   json::value last_faults;
 
   State(asio::any_io_executor ex, Hub& h, std::filesystem::path r, std::filesystem::path pids)
@@ -144,6 +145,8 @@ struct Actions::State : std::enable_shared_from_this<Actions::State> {
     Timer tick(executor);
     for (;;) {
       co_await observe();
+      // The nodes count what they answer; what never got an answer only the clients know.
+      if (load_timeouts > 0) hub.publish(0, "timeouts", json::object{{"count", std::exchange(load_timeouts, 0)}});
       tick.expires_after(1s);
       co_await tick.async_wait(asio::use_awaitable);
     }
@@ -189,7 +192,8 @@ struct Actions::State : std::enable_shared_from_this<Actions::State> {
       std::string method = read ? "GET" : "POST";
       std::string target = "/database/" + key + (read ? "" : "/v" + std::to_string(index) + "-" + std::to_string(i));
       std::string body;
-      co_await connection.request(std::move(method), std::move(target), std::move(body), 2s);
+      auto answer = co_await connection.request(std::move(method), std::move(target), std::move(body), 2s);
+      if (answer.error) ++load_timeouts;
       pause.expires_after(load_pause);
       co_await pause.async_wait(use_tuple);
     }

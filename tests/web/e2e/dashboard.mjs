@@ -64,6 +64,7 @@ async function cp() {
   const leaders = await page.locator('[data-node][data-role="leader"]').count();
   if (leaders !== 1) throw new Error(`${leaders} nodes drawn as leader, want 1`);
   step(`node ${leader} leads term ${term}`);
+  const firstLeaderSeen = Date.now();
   await shot('1-leader');
   await node(leader).locator('[data-action="freeze"]').click();
   const next = Number(await until('a new leader with a higher term', async () => {
@@ -85,6 +86,47 @@ async function cp() {
   if (after !== next) throw new Error(`after the unfreeze node ${after} leads, want ${next}: somebody was deposed`);
   step(`unfrozen: node ${next} still leads`);
   await shot('3-unfrozen');
+  await loadAndCheck();
+  await replayAndExport(firstLeaderSeen, leader);
+}
+
+// The load toggle fills the timeline; "check it" runs sysdist-check and shows its verdict.
+async function loadAndCheck() {
+  await page.fill('#load-clients', '2');
+  await page.click('#load-toggle');
+  await until('client operations on the timeline', async () => Number(await attr('#timeline', 'data-ok-last-5s')) > 20);
+  await page.click('#load-toggle');
+  step(`load: ${await attr('#timeline', 'data-ok-last-5s')} successful operations in 5 s on the timeline`);
+  await page.fill('#check-seconds', '5');
+  await page.click('#check-run');
+  await until('the check\'s verdict', async () => /VALID/.test(await page.textContent('#check-result')), 60);
+  const verdict = await page.textContent('#check-result');
+  if (verdict.trim() !== 'VALID') throw new Error(`sysdist-check's verdict: ${verdict}`);
+  step('check it: VALID');
+  await shot('4-load-and-check');
+}
+
+// The session was recorded: replayed to the moment of the first screenshot, the page shows
+// the first leader again; the view exports as SVG and PNG.
+async function replayAndExport(at, leader) {
+  for (const [button, ending] of [['#export-svg', '<svg'], ['#export-png', '\x89PNG']]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const path = `${shots}/${mode.toLowerCase()}-export${button.endsWith('svg') ? '.svg' : '.png'}`;
+    await download.saveAs(path);
+    const head = (await import('node:fs')).readFileSync(path).subarray(0, 200).toString('latin1');
+    if (!head.includes(ending)) throw new Error(`${button} exported no ${ending}: ${head.slice(0, 40)}`);
+    step(`exported ${path}`);
+  }
+  const recordings = await page.locator('#recordings option').evaluateAll((options) => options.map((o) => o.value).filter(Boolean));
+  if (!recordings.length) throw new Error('no recording listed');
+  await page.selectOption('#recordings', recordings[0]);
+  await page.click('#replay-load');
+  await until('the replay', async () => !(await page.locator('#replay-badge').isHidden()));
+  await page.$eval('#replay-slider', (slider, t) => { slider.value = String(t); slider.dispatchEvent(new Event('input')); }, at);
+  await until(`node ${leader} leading again in the replay`, async () => Number(await attr('#app', 'data-leader')) === leader, 10);
+  if ((await node(leader).getAttribute('data-state')) !== 'up') throw new Error('the replay shows the first leader frozen before it was');
+  step(`replay of ${recordings[0]}: node ${leader} leads again at the first screenshot's moment`);
+  await shot('5-replay');
 }
 
 async function ca() {
