@@ -48,7 +48,17 @@ function apply(event) {
   dirty = true;
 }
 
+// The cards and messages redraw up to ten times a second; the panel, links and log twice;
+// the timeline once a second (its resolution) -- the page shares the machine with
+// the cluster it watches.
+let slowDrawn = 0;
+let timelineSecond = 0;
+let logDrawn = null;
+let slowPending = false;
 function render() {
+  const now = performance.now();
+  const slow = now - slowDrawn >= 500;
+  if (slowPending && slow) dirty = true;
   if (!dirty) return;
   dirty = false;
   root.dataset.mode = state.mode;
@@ -56,10 +66,18 @@ function render() {
   root.querySelector('#mode-badge').textContent = state.mode || '…';
   root.querySelector('#caption').textContent = state.caption.t && state.t - state.caption.t < 10000 ? state.caption.text : summary();
   renderCluster(view, state, allowed);
-  renderPanel(root, state);
-  renderLinks(root, state);
-  renderTimeline(charts, state, root.querySelector('#timeline'));
-  renderLog();
+  slowPending = !slow;
+  if (slow) {
+    slowDrawn = now;
+    renderPanel(root, state);
+    renderLinks(root, state);
+    if (logDrawn !== state.log[0] || filterChanged) renderLog();
+  }
+  const second = Math.floor(state.t / 1000);
+  if (second !== timelineSecond || replay) {
+    timelineSecond = second;
+    renderTimeline(charts, state, root.querySelector('#timeline'));
+  }
   const result = root.querySelector('[data-client="result"]');
   if (state.clientResult) {
     const r = state.clientResult;
@@ -93,7 +111,10 @@ function summary() {
   return `AP (sloppy quorum): writes need W replicas on any side · ${up} of 5 reachable${split}`;
 }
 
+let filterChanged = false;
 function renderLog() {
+  logDrawn = state.log[0];
+  filterChanged = false;
   const filter = root.querySelector('#log-filter').value.trim().toLowerCase();
   const list = root.querySelector('#log');
   const items = [];
@@ -172,7 +193,7 @@ function wireControls() {
     const { ok, answer } = await post('/api/check', { seconds: Number(q('#check-seconds').value), nemesis: q('#check-nemesis').value });
     if (!ok) show(answer.error);
   });
-  q('#log-filter').addEventListener('input', () => { dirty = true; });
+  q('#log-filter').addEventListener('input', () => { dirty = true; filterChanged = true; });
   q('#export-svg').addEventListener('click', () => exportSvg(root, state));
   q('#export-png').addEventListener('click', () => exportPng(root, state));
   q('#replay-load').addEventListener('click', loadReplay);

@@ -348,18 +348,32 @@ const dashHandlers = {
   note: (state, _, data, t) => addLog(state, t, 0, 'warning', data.text || ''),
 };
 
-// The keys x nodes table: each key's copies, and which differ from the most common one.
+// "wall.logical.node" versions (AP's hybrid clock), compared part by part.
+export function compareVersions(a, b) {
+  const x = String(a).split('.').map(Number);
+  const y = String(b).split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((x[i] || 0) !== (y[i] || 0)) return (x[i] || 0) < (y[i] || 0) ? -1 : 1;
+  return 0;
+}
+
+// The keys x nodes table: each key's copies; a copy older than the newest one is stale.
+// Copies come as {val, version} (AP); without versions, only "differs" can be told.
 export function copiesTable(dumps) {
   if (!dumps) return { keys: [], rows: [] };
   const keys = new Set();
   for (const n of NODES) for (const k of Object.keys((dumps[n] && dumps[n].first) || {})) keys.add(k);
   const rows = [...keys].sort().slice(0, 40).map((key) => {
-    const copies = NODES.map((n) => (dumps[n] ? (dumps[n].first || {})[key] : undefined));
-    const tally = {};
-    for (const c of copies) if (c !== undefined) tally[c] = (tally[c] || 0) + 1;
-    const common = Object.entries(tally).sort((a, b) => b[1] - a[1])[0];
-    const distinct = Object.keys(tally).length;
-    return { key, copies: copies.map((value) => ({ value, stale: distinct > 1 && value !== undefined && common && value !== common[0] })) };
+    const copies = NODES.map((n) => {
+      const c = dumps[n] ? (dumps[n].first || {})[key] : undefined;
+      if (c === undefined) return { value: undefined };
+      return typeof c === 'object' && c !== null ? { value: c.val, version: c.version } : { value: c };
+    });
+    const versions = copies.filter((c) => c.version !== undefined).map((c) => c.version);
+    const newest = versions.reduce((m, v) => (m === null || compareVersions(v, m) > 0 ? v : m), null);
+    return {
+      key,
+      copies: copies.map((c) => ({ ...c, stale: c.version !== undefined && newest !== null && compareVersions(c.version, newest) < 0 })),
+    };
   });
   return { keys: [...keys], rows };
 }

@@ -104,6 +104,10 @@ export function renderCluster(view, state, allowed) {
     const node = state.nodes[n];
     const card = view.cards.querySelector(`[data-node="${n}"]`);
     const { role, detail, term } = cardText(state, n);
+    // Touch the DOM only when the card changed: layout is what a page costs.
+    const signature = JSON.stringify([role, detail, term, node.fault, node.connected, sideOf(state, n), state.mode, !!allowed('freeze')]);
+    if (card.signature === signature) continue;
+    card.signature = signature;
     card.dataset.state = node.fault;
     card.dataset.reachable = String(node.connected);
     card.dataset.side = sideOf(state, n);
@@ -140,18 +144,26 @@ export function renderCluster(view, state, allowed) {
   renderMessages(view, state);
 }
 
-// Each message a dot on its way: out along the link on send, back on reply.
+// Each message a dot on its way: out along the link on send, back on reply. The dots are
+// a fixed pool of circles, moved rather than rebuilt.
+const MAX_DOTS = 60;
 function renderMessages(view, state) {
   const g = view.messages;
-  while (g.firstChild) g.removeChild(g.firstChild);
-  for (const m of state.messages.slice(-60)) {
+  while (g.childNodes.length < MAX_DOTS) g.appendChild(svg('circle', { r: 6, visibility: 'hidden' }));
+  const shown = state.messages.slice(-MAX_DOTS);
+  g.childNodes.forEach((dot, i) => {
+    const m = shown[i];
+    if (!m) {
+      if (dot.getAttribute('visibility') !== 'hidden') dot.setAttribute('visibility', 'hidden');
+      return;
+    }
     const p = Math.min(1, Math.max(0, (state.t - m.t) / MESSAGE_MS));
     const [x1, y1] = POSITIONS[m.from] || [0, 0];
     const [x2, y2] = POSITIONS[m.to] || [0, 0];
-    const dot = svg('circle', { class: `msg ${m.phase}`, cx: x1 + (x2 - x1) * p, cy: y1 + (y2 - y1) * p, r: 6 });
-    const title = svg('title');
-    title.textContent = `${m.type} ${m.from}→${m.to}${m.status ? ` (${m.status})` : ''}`;
-    dot.appendChild(title);
-    g.appendChild(dot);
-  }
+    dot.setAttribute('class', `msg ${m.phase}`);
+    dot.setAttribute('cx', x1 + (x2 - x1) * p);
+    dot.setAttribute('cy', y1 + (y2 - y1) * p);
+    dot.setAttribute('visibility', 'visible');
+    dot.dataset.type = m.type;
+  });
 }

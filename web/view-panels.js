@@ -146,7 +146,7 @@ function apPanel(state) {
   head.append(facts);
   box.append(head);
   const copies = copiesTable(state.ap.dumps);
-  box.append(el('h2', {}, 'Copies per node ', el('small', {}, '(red: differs from the other copies — stale)')));
+  box.append(el('h2', {}, 'Copies per node ', el('small', {}, '(red: older than the newest copy — stale)')));
   box.append(table(['key', ...NODES.map(String)], copies.rows.map((r) => el('tr', { 'data-key': r.key },
     el('td', {}, r.key), ...r.copies.map((c, i) => el('td', { class: c.stale ? 'stale' : '', 'data-copy': NODES[i], 'data-stale': String(c.stale) }, c.value === undefined ? '—' : c.value))))));
   return box;

@@ -122,9 +122,11 @@ asio::awaitable<HttpResponse> Router::route(const HttpRequest& request, std::str
     if (method != "GET") co_return method_not_allowed(method, "GET");
     if (segments[1] == "events")
       co_return open_events ? open_events(request) : error_response(404, "unknown_route", "No event stream here");
-    // ?quiet: the dashboard's periodic dumps, not printed on the node's console.
-    const bool quiet = url->params().contains("quiet");
-    co_return admin(segments[1], quiet);
+    // The dashboard's periodic dumps: ?quiet (not printed on the node's console) and
+    // ?versions (each copy's version, where the mode keeps one).
+    if (segments[1] == "dump" && url->params().contains("versions"))
+      co_return HttpResponse{200, boost::json::serialize(mode_.dump_with_versions())};
+    co_return admin(segments[1], url->params().contains("quiet"));
   }
   route_label = "peer";
   PeerRequest peer_request{method, request.target, request.body};

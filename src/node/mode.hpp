@@ -62,6 +62,9 @@ class Mode {
   virtual boost::json::object status() const = 0;
   // The node's whole local store, key -> value.
   virtual boost::json::object dump() const = 0;
+  // The same with each copy's version where the mode keeps one (AP: key -> {"val",
+  // "version"}), so a dashboard can tell a stale copy from the newest.
+  virtual boost::json::object dump_with_versions() const { return dump(); }
 };
 
 std::unique_ptr<Mode> make_mode(const ModeContext& context);

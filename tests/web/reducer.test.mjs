@@ -1,7 +1,7 @@
 // The dashboard's reducers (web/reducer.js): events in, view state out, no DOM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copiesTable, fromSnapshot, initialState, leaderOf, outcomeOf, reduce, timelineSeries } from '../../web/reducer.js';
+import { compareVersions, copiesTable, fromSnapshot, initialState, leaderOf, outcomeOf, reduce, timelineSeries } from '../../web/reducer.js';
 
 const T0 = 1_800_000_000_000;
 const cpStatus = (role, term, extra = {}) => ({ mode: 'CP', role, term, commit_index: 10, applied_index: 10, last_index: 10, ...extra });
@@ -93,10 +93,16 @@ test('AP: a write\'s preference list, stand-ins and the stale copies', () => {
   s = reduce(s, { type: 'put_done', node: 1, t: T0 + 2, data: { key: 'a', stored_on: [1, 5], W: 2, status: 201 } });
   assert.deepEqual(s.ap.lastPut.targets, [1, 5, 4, 2]);
   assert.equal(s.ap.lastPut.status, 201);
-  const table = copiesTable({ 1: { first: { a: 'new' } }, 2: { first: { a: 'new' } }, 3: { first: { a: 'old' } }, 4: { first: {} }, 5: { first: { a: 'new' } } });
-  assert.deepEqual(table.rows[0].copies.map((c) => c.stale), [false, false, true, false, false]);
-  const same = copiesTable({ 1: { first: { a: 'v' } }, 2: { first: { a: 'v' } } });
+  // Stale is older, not outvoted: two old copies against one newer are the stale ones.
+  const copy = (val, version) => ({ val, version });
+  const table = copiesTable({ 1: { first: { a: copy('red', '900.0.1') } }, 2: { first: { a: copy('red', '900.0.1') } },
+    3: { first: { a: copy('blue', '1000.0.4') } }, 4: { first: {} }, 5: { first: { a: copy('blue', '1000.0.4') } } });
+  assert.deepEqual(table.rows[0].copies.map((c) => c.stale), [true, true, false, false, false]);
+  assert.deepEqual(table.rows[0].copies.map((c) => c.value), ['red', 'red', 'blue', undefined, 'blue']);
+  const same = copiesTable({ 1: { first: { a: copy('v', '5.0.1') } }, 2: { first: { a: copy('v', '5.0.1') } } });
   assert.ok(same.rows[0].copies.every((c) => !c.stale));
+  assert.equal(compareVersions('10.0.1', '9.5.5'), 1, 'numerically, not as text');
+  assert.equal(compareVersions('10.2.1', '10.10.1'), -1);
 });
 
 test('messages are drawn for a moment, and garbage changes nothing', () => {

@@ -127,4 +127,16 @@ boost::json::object ApMode::dump() const {
   return data;
 }
 
+boost::json::object ApMode::dump_with_versions() const {
+  boost::json::object data;
+  replica_.for_each([&](const std::string& key, const Record& record) {
+    if (!record.value) return;
+    const auto& v = record.version;
+    data[key] = boost::json::object{
+        {"val", *record.value},
+        {"version", std::to_string(v.wall_ms) + "." + std::to_string(v.logical) + "." + std::to_string(v.node)}};
+  });
+  return data;
+}
+
 }  // namespace sysdist::ap

@@ -31,6 +31,7 @@ class ApMode final : public Mode {
   boost::asio::awaitable<PeerReply> handle_peer(PeerRequest request) override;
   boost::json::object status() const override;
   boost::json::object dump() const override;
+  boost::json::object dump_with_versions() const override;
 
   AntiEntropy& anti_entropy() { return anti_entropy_; }  // tests drive rounds directly
 

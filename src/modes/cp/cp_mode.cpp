@@ -46,7 +46,11 @@ asio::awaitable<Result> CpMode::submit(std::string cmd) {
   ++forwarded_;
   const auto timeout = 3 * context_.config.election_timeout_max + 2 * context_.config.rpc_timeout;
   auto reply = co_await context_.transport.call(*leader, std::move(request), timeout);
-  co_return result_of_forward(reply);
+  auto result = result_of_forward(reply);
+  forward_steps_.step([&] {
+    return "write sent on to the leader, node " + std::to_string(*leader + 1) + ": " + outcome_name(result.outcome);
+  });
+  co_return result;
 }
 
 asio::awaitable<Result> CpMode::put(std::string key, std::string value) {
@@ -71,8 +75,9 @@ asio::awaitable<Result> CpMode::remove(std::string key) {
 }
 
 asio::awaitable<Result> CpMode::get(std::string key, bool stale) {
+  std::optional<std::uint64_t> index;
   if (!stale) {
-    auto index = co_await raft_.read_index();
+    index = co_await raft_.read_index();
     if (!index)
       co_return Result::fail(Outcome::unavailable, "no_leader",
                              "No leader confirmed this read (minority side, or an election)");
@@ -81,6 +86,12 @@ asio::awaitable<Result> CpMode::get(std::string key, bool stale) {
       co_return Result::fail(Outcome::unavailable, "behind", "This node has not caught up with the leader yet");
   }
   auto value = context_.store.get(Keyspace::data, key);
+  read_steps_.step([&] {
+    return "read '" + preview(key) + "' " +
+           (index ? "at read index " + std::to_string(*index) + " (the leader confirmed it with a majority)"
+                  : std::string("stale, from the local copy")) +
+           ": " + (value ? "'" + preview(*value) + "'" : std::string("not found"));
+  });
   if (!value) co_return Result::fail(Outcome::not_found, "not_found", "");
   co_return Result::found(std::move(*value));
 }

@@ -39,6 +39,8 @@ class CpMode final : public Mode {
 
   ModeContext context_;
   std::shared_ptr<spdlog::logger> log_;
+  Narrator read_steps_{log_, "served reads:"};       // one line per read at demo rates
+  Narrator forward_steps_{log_, "forwarded writes:"};  // one line per write sent on to the leader
   Raft raft_;
   std::uint64_t forwarded_ = 0;  // writes sent on to the leader since the start (status)
   PeerRoutes routes_;

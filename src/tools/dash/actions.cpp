@@ -162,7 +162,7 @@ struct Actions::State : std::enable_shared_from_this<Actions::State> {
       json::object dumps;
       for (int n = 1; n <= node_count; ++n) {
         check::Connection connection(executor, n);
-        std::string method = "GET", target = "/admin/dump?quiet", body;
+        std::string method = "GET", target = "/admin/dump?quiet&versions", body;
         auto answer = co_await connection.request(std::move(method), std::move(target), std::move(body), 500ms);
         boost::system::error_code ec;
         auto all = answer.error || answer.status != 200 ? json::value() : json::parse(answer.body, ec);
@@ -172,7 +172,11 @@ struct Actions::State : std::enable_shared_from_this<Actions::State> {
         json::object first;
         for (auto& [key, value] : sorted) {
           if (first.size() == max_dump_keys) break;
-          first[preview(key)] = value.is_string() ? json::value(preview(value.as_string())) : value;
+          auto* copy = value.if_object();
+          auto* val = copy ? copy->if_contains("val") : nullptr;
+          auto* version = copy ? copy->if_contains("version") : nullptr;
+          if (!val || !val->is_string() || !version || !version->is_string()) continue;  // not a copy of ours
+          first[preview(key)] = json::object{{"val", preview(val->as_string())}, {"version", version->as_string().subview().substr(0, 64)}};
         }
         dumps[std::to_string(n)] = json::object{{"keys", all.as_object().size()}, {"first", std::move(first)}};
       }
