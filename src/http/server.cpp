@@ -2,6 +2,8 @@
 
 #include <list>
 #include <set>
+#include <stdexcept>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "common/limits.hpp"
@@ -14,6 +16,17 @@ namespace sysdist {
 namespace {
 
 enum Kind { client = 0, peer = 1 };
+
+// An address, or what a name resolves to now (empty when it does not).
+std::vector<asio::ip::address> addresses_of(const asio::any_io_executor& executor, const std::string& host) {
+  boost::system::error_code ec;
+  auto literal = asio::ip::make_address(host == "[::]" ? "::" : host, ec);
+  if (!ec) return {literal};
+  tcp::resolver resolver(executor);
+  std::vector<asio::ip::address> found;
+  for (const auto& entry : resolver.resolve(host, "0", ec)) found.push_back(entry.endpoint().address());
+  return found;
+}
 const char* kind_name(Kind kind) { return kind == peer ? "peer" : "client"; }
 
 // One open connection, for its budget: idle while it waits for the first byte of a request.
@@ -31,12 +44,11 @@ class BeastServer final : public HttpServer {
       : acceptor_(executor), router_(router), sys_id_(std::to_string(port)), metrics_(metrics) {
     budget_[client] = budgets.clients;
     budget_[peer] = budgets.peers;
-    for (const auto& member : membership.members) {  // peers bind their member address
-      boost::system::error_code ec;
-      auto address = asio::ip::make_address(member.host, ec);
-      if (!ec) member_addresses_.insert(address);
-    }
-    tcp::endpoint endpoint(asio::ip::make_address(host), port);
+    for (const auto& member : membership.members)  // peers connect from their member address
+      for (const auto& address : addresses_of(executor, member.host)) member_addresses_.insert(address);
+    const auto bound = addresses_of(executor, host);
+    if (bound.empty()) throw std::runtime_error("cannot resolve " + host);
+    tcp::endpoint endpoint(bound.front(), port);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);

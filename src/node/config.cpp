@@ -1,6 +1,7 @@
 #include "node/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -17,6 +18,7 @@ const std::map<std::string, std::string> environment_names = {
     {"MODE", "mode"},
     {"SYSDIST_PEERS", "peers"},
     {"SYSDIST_HOST", "host"},
+    {"SYSDIST_ADVERTISE", "advertise"},
     {"SYSDIST_DATA_DIR", "data-dir"},
     {"SYSDIST_LOG_LEVEL", "log-level"},
     {"SYSDIST_SECRET", "secret"},
@@ -51,6 +53,13 @@ std::optional<Member> parse_member(const std::string& text) {
   }
 }
 
+// Host names compare without case (DNS); addresses as written.
+bool same_member(const Member& a, const Member& b) {
+  return a.port == b.port && a.host.size() == b.host.size() &&
+         std::equal(a.host.begin(), a.host.end(), b.host.begin(),
+                    [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+}
+
 ParsedConfig fail(const std::string& message) { return {std::nullopt, 2, "sysdist: " + message}; }
 
 }  // namespace
@@ -67,7 +76,8 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
     ("port", po::value<unsigned short>(&c.port), "HTTP port; also picks this node in the membership")
     ("mode", po::value(&c.mode)->default_value("CA"), "CA (alias AC), AP or CP  [env MODE]")
     ("peers", po::value(&peers), "whole membership as host:port,... in node order (default 127.0.0.1:3001 ... 127.0.0.5:3005)  [env SYSDIST_PEERS]")
-    ("host", po::value(&c.host), "bind address (default: this node's host in the membership)  [env SYSDIST_HOST]")
+    ("host", po::value(&c.host), "bind address or name; 0.0.0.0 or :: binds every interface (default: this node's host in the membership)  [env SYSDIST_HOST]")
+    ("advertise", po::value(&c.advertise), "this node's entry in --peers as host:port, e.g. node3:3001 (needed when several members share the port and --host binds every interface)  [env SYSDIST_ADVERTISE]")
     ("data-dir", po::value(&c.data_dir), "storage directory (default ./data/PORT)  [env SYSDIST_DATA_DIR]")
     ("log-level", po::value(&c.log_level)->default_value("info"), "trace, debug, info, warn, error  [env SYSDIST_LOG_LEVEL]")
     ("secret", po::value(&c.secret), "cluster secret required on peer and admin routes  [env SYSDIST_SECRET]")
@@ -143,16 +153,27 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
       c.membership.members.push_back(*member);
     }
   }
-  // The node finds itself by port, and by host too when the host is given or ports repeat.
+  // The node finds itself: by --advertise when given, else by port, and by host too when
+  // --host names one (binding every interface says nothing about which member it is).
+  const bool any_interface = c.host == "0.0.0.0" || c.host == "::" || c.host == "[::]";
+  std::optional<Member> advertised;
+  if (!c.advertise.empty()) {
+    advertised = parse_member(c.advertise);
+    if (!advertised) return fail("bad --advertise '" + c.advertise + "': expected host:port");
+    if (advertised->port != c.port)
+      return fail("--advertise " + c.advertise + " names another port than this node's " + std::to_string(c.port));
+  }
   std::size_t found = c.membership.size(), matches = 0;
   for (std::size_t i = 0; i < c.membership.size(); ++i) {
     const auto& m = c.membership.members[i];
-    if (m.port == c.port && (c.host.empty() || m.host == c.host)) found = i, ++matches;
+    const bool same = advertised ? same_member(m, *advertised)
+                                 : m.port == c.port && (c.host.empty() || any_interface || m.host == c.host);
+    if (same) found = i, ++matches;
   }
   if (matches != 1)
-    return fail(
-        "port " + std::to_string(c.port) + (matches ? " matches several members" : " is not in the membership") +
-        " (members: " + (peers.empty() ? "127.0.0.1:3001 ... 127.0.0.5:3005" : peers) + "; use --peers/--host)");
+    return fail((advertised ? "--advertise " + c.advertise : "port " + std::to_string(c.port)) +
+                (matches ? " matches several members" : " is not in the membership") + " (members: " +
+                (peers.empty() ? "127.0.0.1:3001 ... 127.0.0.5:3005" : peers) + "; use --peers, --host, --advertise)");
   c.membership.self = found;
   if (c.host.empty()) c.host = c.membership.me().host;
   if (c.data_dir.empty()) c.data_dir = "./data/" + std::to_string(c.port);

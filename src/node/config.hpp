@@ -14,7 +14,8 @@ namespace sysdist {
 struct Config {
   std::string mode = "CA";  // CA, AP or CP (AC is accepted for CA)
   Membership membership;    // the whole cluster in node order; membership.self is this node
-  std::string host;         // address the HTTP server binds
+  std::string host;         // address (or name) the HTTP server binds; 0.0.0.0 or :: binds every interface
+  std::string advertise;    // this node's entry in the membership (host:port), when --host cannot tell
   unsigned short port = 0;
   std::string data_dir;
   std::string log_level = "info";

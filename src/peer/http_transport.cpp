@@ -4,6 +4,7 @@
 
 #include "common/clock.hpp"
 #include "common/limits.hpp"
+#include "common/logging.hpp"
 #include "common/net.hpp"
 #include "peer/batch_format.hpp"
 
@@ -19,13 +20,17 @@ class HttpTransport final : public Transport {
       : executor_(std::move(executor)),
         secret_(std::move(secret)),
         metrics_(metrics),
+        members_(membership.members),
         idle_(membership.size()),
-        health_(membership.size()) {
+        health_(membership.size()),
+        unresolved_(membership.size(), false) {
+    // The node's own address is bound only where it is a loopback one (the one-machine demo:
+    // peers tell a member by the address it connects from, and freeze rules match it);
+    // between real hosts the host's route picks the source.
     tcp::resolver resolver(executor_);
-    for (const auto& member : membership.members)
-      endpoints_.push_back(*resolver.resolve(member.host, std::to_string(member.port)).begin());
-    const auto own = endpoints_[membership.self].endpoint().address();
-    if (!own.is_unspecified()) bind_address_ = own;
+    boost::system::error_code ec;
+    for (const auto& entry : resolver.resolve(membership.me().host, "0", ec))
+      if (entry.endpoint().address().is_loopback()) bind_address_ = entry.endpoint().address();
   }
 
   asio::awaitable<PeerResult> call(std::size_t peer, PeerRequest request, std::chrono::milliseconds timeout) override {
@@ -69,21 +74,35 @@ class HttpTransport final : public Transport {
   asio::awaitable<PeerResult> exchange(std::size_t peer, Stream& stream, const PeerRequest& request,
                                        SocketClock::time_point deadline) {
     if (!stream) {
+      // Resolved at every new connection: a restarted container or pod may have a new address.
+      tcp::resolver resolver(executor_);
+      const auto& member = members_[peer];
+      auto [resolve_ec, found] = co_await resolver.async_resolve(member.host, std::to_string(member.port), use_tuple);
+      if (resolve_ec || found.empty()) {
+        if (!unresolved_[peer])  // told once, until it resolves again
+          logger("peer")->warn("cannot resolve node {} ({}): {}; treated as unreachable, retrying", peer + 1,
+                               member.host, resolve_ec.message());
+        unresolved_[peer] = true;
+        co_return PeerResult{resolve_ec ? resolve_ec : asio::error::host_not_found, {}};
+      }
+      unresolved_[peer] = false;
+      const auto to = found.begin()->endpoint();
       stream = std::make_unique<beast::tcp_stream>(executor_);
       boost::system::error_code ec;
-      stream->socket().open(endpoints_[peer].endpoint().protocol(), ec);
+      stream->socket().open(to.protocol(), ec);
       // Every close resets, discarding unsent data (Beast closes on timeout): otherwise the
       // kernel keeps retransmitting a request we gave up on, and a frozen peer would get it
       // late, after unfreeze, and hold its key locked until it resolved the doubt.
       if (!ec) stream->socket().set_option(asio::socket_base::linger(true, 0), ec);
-      if (!ec && bind_address_) stream->socket().bind(tcp::endpoint(*bind_address_, 0), ec);
+      if (!ec && bind_address_ && bind_address_->is_v4() == to.address().is_v4())
+        stream->socket().bind(tcp::endpoint(*bind_address_, 0), ec);
       if (ec) co_return PeerResult{ec, {}};
       stream->expires_at(deadline);
-      auto [connect_ec] = co_await stream->async_connect(endpoints_[peer].endpoint(), use_tuple);
+      auto [connect_ec] = co_await stream->async_connect(to, use_tuple);
       if (connect_ec) co_return PeerResult{connect_ec, {}};
     }
     http::request<http::string_body> message{http::string_to_verb(request.method), request.target, 11};
-    message.set(http::field::host, endpoints_[peer].host_name());
+    message.set(http::field::host, members_[peer].host);
     message.set(http::field::content_type, "application/json");
     if (!secret_.empty()) message.set("X-Sys-Secret", secret_);
     message.keep_alive(true);
@@ -117,10 +136,11 @@ class HttpTransport final : public Transport {
   asio::any_io_executor executor_;
   std::string secret_;
   Metrics& metrics_;
-  std::vector<tcp::resolver::results_type::value_type> endpoints_;
+  std::vector<Member> members_;
   std::optional<asio::ip::address> bind_address_;
   std::vector<std::vector<Stream>> idle_;
   std::vector<PeerHealth> health_;
+  std::vector<bool> unresolved_;  // the name did not resolve at the last try (logged once)
 };
 
 }  // namespace

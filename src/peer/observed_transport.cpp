@@ -9,7 +9,7 @@
 namespace sysdist {
 
 namespace {
-// "/2pc/commit/3001-2-17?x" -> "2pc/commit": the message type, never a key or an id.
+// "/2pc/commit/n1-2-17?x" -> "2pc/commit": the message type, never a key or an id.
 std::string type_of(std::string_view target) {
   if (target.starts_with('/')) target.remove_prefix(1);
   target = target.substr(0, target.find('?'));

@@ -17,7 +17,7 @@ namespace sysdist {
 
 struct PeerRequest {
   std::string method;  // "GET", "POST"
-  std::string target;  // origin-form path, percent-encoded, e.g. "/2pc/commit/3001-2-17"
+  std::string target;  // origin-form path, percent-encoded, e.g. "/2pc/commit/n1-2-17"
   std::string body;    // JSON, or empty
 };
 

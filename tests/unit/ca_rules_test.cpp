@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(transaction_ids_differ_across_nodes_restarts_and_sequence) 
   BOOST_TEST(make_txn_id(3001, 1, 1) != make_txn_id(3002, 1, 1));
   BOOST_TEST(make_txn_id(3001, 1, 1) != make_txn_id(3001, 2, 1));
   BOOST_TEST(make_txn_id(3001, 1, 1) != make_txn_id(3001, 1, 2));
-  BOOST_TEST(make_txn_id(3001, 4, 17) == "3001-4-17");
+  BOOST_TEST(make_txn_id(3, 4, 17) == "n3-4-17");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -29,6 +29,22 @@ BOOST_AUTO_TEST_CASE(port_300x_is_node_x_on_127_0_0_x) {
   BOOST_TEST(parsed.config->membership.size() == 5u);
 }
 
+BOOST_AUTO_TEST_CASE(advertise_names_this_node_when_five_hosts_share_one_port) {
+  const char* peers = "node1:3001,node2:3001,Node3:3001,node4:3001,node5:3001";
+  auto parsed = parse({"3001", "--host", "0.0.0.0", "--advertise", "node3:3001", "--peers", peers});
+  BOOST_REQUIRE(parsed.config.has_value());
+  BOOST_TEST(parsed.config->membership.self == 2u);  // host names compare without case
+  BOOST_TEST(parsed.config->host == "0.0.0.0");
+  // Without --advertise every member matches the port; a wrong one is refused.
+  auto ambiguous = parse({"3001", "--host", "0.0.0.0", "--peers", peers});
+  BOOST_TEST(!ambiguous.config.has_value());
+  BOOST_TEST(ambiguous.message.find("several members") != std::string::npos, ambiguous.message);
+  auto unknown = parse({"3001", "--host", "::", "--advertise", "node9:3001", "--peers", peers});
+  BOOST_TEST(!unknown.config.has_value());
+  auto other_port = parse({"3001", "--advertise", "node3:3002", "--peers", peers});
+  BOOST_TEST(!other_port.config.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(flag_wins_over_environment_and_AC_means_CA) {
   ::setenv("MODE", "AP", 1);
   ::setenv("SYSDIST_RPC_TIMEOUT_MS", "250", 1);

@@ -30,7 +30,7 @@ Coordinator::Coordinator(const ModeContext& context, Participant& local, std::sh
 
 asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::string> value) {
   const auto& membership = context_.config.membership;
-  Txn txn{make_txn_id(membership.me().port, context_.incarnation, ++sequence_), key, value, membership.me().address()};
+  Txn txn{make_txn_id(membership.self + 1, context_.incarnation, ++sequence_), key, value, membership.me().address()};
   auto& metrics = context_.metrics;
 
   // Phase 1. The key is locked here first; our prepared record (also the coordinator's log

@@ -3,7 +3,7 @@
 //   /2pc/commit/:id, /2pc/rollback/:id, GET /2pc/txn/:id -> is_valid_txn_id()
 //   POST /2pc/forget {"ids": [...]}                      -> parse_forget()
 // A transaction id is 1 to 64 characters of [A-Za-z0-9._:-] (sysdist's own are
-// "3001-4-17"; the original's bin/propose.sh sends "1"), so a record per id stays small
+// "n1-4-17"; the original's bin/propose.sh sends "1"), so a record per id stays small
 // and ids print safely. A proposal's key and value follow SPEC 2; its coordinator is
 // absent (a hand-made proposal) or another member's host:port, never the receiver (which
 // would wait for a decision from itself and hold the key locked until restart).

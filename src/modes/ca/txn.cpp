@@ -52,8 +52,8 @@ std::optional<Txn> decode(std::string_view text) {
   return txn;
 }
 
-std::string make_txn_id(unsigned short port, std::uint64_t incarnation, std::uint64_t sequence) {
-  return std::to_string(port) + "-" + std::to_string(incarnation) + "-" + std::to_string(sequence);
+std::string make_txn_id(std::size_t node, std::uint64_t incarnation, std::uint64_t sequence) {
+  return "n" + std::to_string(node) + "-" + std::to_string(incarnation) + "-" + std::to_string(sequence);
 }
 
 }  // namespace sysdist::ca

@@ -5,6 +5,7 @@
 // Life of a record: prepared (key locked, vote yes given) -> committed or aborted, once.
 // Decided records are kept: cooperative termination asks about them later.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,8 +29,9 @@ struct Txn {
 std::string encode(const Txn& txn);
 std::optional<Txn> decode(std::string_view record);
 
-// Unique across the cluster and restarts: node port, incarnation, sequence ("3001-4-17").
-std::string make_txn_id(unsigned short port, std::uint64_t incarnation, std::uint64_t sequence);
+// Unique across the cluster and restarts: node number, incarnation, sequence ("n3-4-17").
+// (Not the port: on five hosts every node may listen on 3001.)
+std::string make_txn_id(std::size_t node, std::uint64_t incarnation, std::uint64_t sequence);
 
 // Wire messages of the peer routes.
 struct ProposeMessage {

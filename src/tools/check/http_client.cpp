@@ -15,13 +15,18 @@ struct Connection::State {
   beast::flat_buffer buffer;
 
   asio::awaitable<boost::system::error_code> connect(std::chrono::milliseconds timeout) {
+    tcp::resolver resolver(executor);
+    auto [resolve_ec, found] = co_await resolver.async_resolve(host_of(node), std::to_string(port_of(node)), use_tuple);
+    if (resolve_ec || found.empty()) co_return resolve_ec ? resolve_ec : asio::error::host_not_found;
+    const auto to = found.begin()->endpoint();
     stream = std::make_unique<beast::tcp_stream>(executor);
     boost::system::error_code ec;
-    stream->socket().open(tcp::v4());
-    stream->socket().bind({asio::ip::make_address("127.0.0.254"), 0}, ec);
-    if (ec) stream->socket().close(), stream->socket().open(tcp::v4());  // outside a namespace
+    stream->socket().open(to.protocol());
+    // To a loopback node, from 127.0.0.254 (freezing node 1 then does not cut the checker off).
+    if (to.address().is_v4() && to.address().is_loopback())
+      stream->socket().bind({asio::ip::make_address("127.0.0.254"), 0}, ec);
+    if (ec) stream->socket().close(), stream->socket().open(to.protocol());  // outside a namespace
     stream->expires_after(timeout);
-    const tcp::endpoint to(asio::ip::make_address(host_of(node)), static_cast<unsigned short>(port_of(node)));
     std::tie(ec) = co_await stream->async_connect(to, use_tuple);
     if (ec) stream.reset();
     co_return ec;

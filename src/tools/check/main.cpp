@@ -14,6 +14,7 @@
 #include <iostream>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <boost/program_options.hpp>
@@ -120,7 +121,7 @@ int verify(const Options& options, const std::string& file) {
 
 int main(int argc, char** argv) {
   Options o;
-  std::string command = "run", file;
+  std::string command = "run", file, nodes;
   po::options_description d("Usage: sysdist-check [run|verify HISTORY] [options]\nOptions", 120);
   d.add_options()("help,h", "print this help")("mode", po::value(&o.mode), "CA, AP or CP (default: ask the cluster)")(
       "nemesis", po::value(&o.nemesis)->default_value(o.nemesis), "none, kill, pause, freeze, partition or mix")(
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
       "replicas", po::value(&o.replicas)->default_value(o.replicas), "AP: the cluster's N (replicas per key)")(
       "tag", po::value(&o.tag), "prefix of keys and values (default: a new random one per run)")(
       "scripts", po::value(&o.scripts)->default_value(o.scripts), "directory of freeze.sh, partition.sh, heal.sh")(
+      "nodes", po::value(&nodes), "the five nodes as host:port,... (default 127.0.0.1:3001,...,127.0.0.5:3005)")(
       "command", po::value(&command), "")("file", po::value(&file), "");
   po::positional_options_description positional;
   positional.add("command", 1).add("file", 1);
@@ -156,6 +158,21 @@ int main(int argc, char** argv) {
       o.fault_s <= 0 || o.heal_s <= 0 || o.settle_s < 0 || o.timeout_ms < 1) {
     std::cerr << "sysdist-check: bad options (see --help)\n";
     return 2;
+  }
+  if (!nodes.empty()) {  // five host:port entries, in node order
+    std::istringstream list(nodes);
+    int n = 0;
+    for (std::string item; std::getline(list, item, ',');) {
+      const auto colon = item.rfind(':');
+      const int port = colon == std::string::npos ? 0 : std::atoi(item.c_str() + colon + 1);
+      if (n == node_count || colon == 0 || port < 1 || port > 65535) n = node_count + 1;
+      if (n >= node_count) break;
+      cluster_nodes()[n++] = {item.substr(0, colon), port};
+    }
+    if (n != node_count) {
+      std::cerr << "sysdist-check: --nodes wants five host:port entries\n";
+      return 2;
+    }
   }
   if (command == "verify") {
     if (file.empty()) {

@@ -1,13 +1,22 @@
-// sysdist-check's options and the cluster it tests: five nodes on 127.0.0.1-5:3001-3005.
+// sysdist-check's options and the cluster it tests: five nodes, on 127.0.0.1-5:3001-3005
+// unless --nodes names them (host names resolve when a connection opens).
 #pragma once
+#include <array>
 #include <cstddef>
 #include <string>
+#include <utility>
 
 namespace sysdist::check {
 
 constexpr int node_count = 5;
-inline std::string host_of(int node) { return "127.0.0." + std::to_string(node); }
-inline int port_of(int node) { return 3000 + node; }
+// host:port of each node, by node number - 1; set once from --nodes before anything runs.
+inline std::array<std::pair<std::string, int>, node_count>& cluster_nodes() {
+  static std::array<std::pair<std::string, int>, node_count> nodes{
+      {{"127.0.0.1", 3001}, {"127.0.0.2", 3002}, {"127.0.0.3", 3003}, {"127.0.0.4", 3004}, {"127.0.0.5", 3005}}};
+  return nodes;
+}
+inline const std::string& host_of(int node) { return cluster_nodes()[node - 1].first; }
+inline int port_of(int node) { return cluster_nodes()[node - 1].second; }
 
 struct Options {
   std::string mode;  // CA, AP, CP; empty: ask the cluster
