@@ -7,6 +7,8 @@ MODE=CA
 require_root
 setup_hosts
 start_cluster
+log "the API through names"
+api_contract
 log "five hosts up: write through node1, read through node4"
 expect_status 201 POST 1 /database/city/Rome
 expect_eq "$(value_on 4 city)" Rome "city on node4"

@@ -7,6 +7,8 @@ MODE=CP
 require_root
 setup_hosts
 start_cluster --rpc-timeout-ms 300
+log "the API through names"
+api_contract
 leader_seen_by() {
   for _ in $(seq 60); do
     req GET "$1" /admin/status

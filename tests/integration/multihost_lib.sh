@@ -137,6 +137,21 @@ readdress_and_restart() {
   wait_healthy "$i"
 }
 
+# The client API through names (SPEC 2): 201/200/404/400, X-Sys-Id, PUT bodies, DELETE.
+api_contract() {
+  local headers
+  headers=$(on_client curl -s -D - -o /dev/null -XPOST --max-time 20 "http://node2:3001/database/api/first")
+  [[ "$headers" == *"201"* && "$headers" == *"X-Sys-Id: 3001"* ]] || fail "POST through node2: $headers"
+  expect_eq "$(value_on 3 api)" first "api through node3"
+  expect_status 201 PUT 4 /database/api --data-binary 'second value'
+  expect_eq "$(value_on 5 api)" "second value" "a PUT body through node5"
+  expect_status 404 GET 1 /database/never-written
+  [[ "$BODY" == *'"code"'* ]] || fail "404 without the error shape: $BODY"
+  expect_status 400 GET 1 /database/%ZZ
+  expect_status 200 DELETE 2 /database/api
+  expect_status 404 GET 3 /database/api
+}
+
 # One sysdist-check run from the client host, by name (pause: signals work across namespaces).
 run_check() {
   local out
