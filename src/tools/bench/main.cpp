@@ -2,12 +2,18 @@
 // one keep-alive connection to one target (clients are spread over the targets) and sends
 // its next request when the previous one answered. Prints a progress line every second,
 // then throughput, latency percentiles and answers by status (--json: one JSON line).
+// It must not be what limits a run: --threads event loops (default: one per core), every
+// request serialized once at the start (per target, key and operation), responses read by
+// an allocation-free parser (response_reader.hpp), counters per thread, merged at the end.
+// bin/bench checks it against wrk on nginx in the same run.
 // --api etcd speaks etcd's v3 JSON gateway instead (POST /v3/kv/put and /v3/kv/range with
 // base64 keys and values), --api static GETs one path (an HTTP server's ceiling).
+#include <array>
 #include <iostream>
 #include <map>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include <boost/beast/core/detail/base64.hpp>
 #include <boost/json.hpp>
@@ -15,6 +21,7 @@
 
 #include "common/net.hpp"
 #include "tools/bench/histogram.hpp"
+#include "tools/bench/response_reader.hpp"
 
 using namespace sysdist;
 using Clock = std::chrono::steady_clock;
@@ -34,6 +41,7 @@ struct Options {
   std::string api = "sysdist";  // sysdist, etcd or static
   bool stale = false;           // reads: ?stale=true (sysdist), serializable (etcd)
   std::string path = "/";       // --api static
+  int threads = 0;              // event loops; 0: one per core
 };
 
 std::string base64(std::string_view text) {
@@ -66,12 +74,24 @@ http::request<http::string_body> make_request(const Options& o, bool write, cons
   return request;
 }
 
+// Every request a client may send, serialized once: [target][key] for reads and writes.
+struct Requests {
+  std::vector<std::vector<std::string>> reads, writes;
+};
+
+// What one thread's clients counted; the threads' are merged at the end.
+struct Tally {
+  bench::Histogram latency;
+  std::array<std::uint64_t, 600> statuses{};  // by HTTP status
+  std::uint64_t connect_errors = 0, connection_errors = 0, timeouts = 0, bad_responses = 0;
+  std::atomic<std::uint64_t> done{0};  // read by the progress line of another thread
+};
+
 struct Run {
   Options options;
+  Requests requests;
   Clock::time_point measure_from, stop_at;
-  std::uint64_t issued = 0, done = 0;
-  bench::Histogram latency;
-  std::map<std::string, std::uint64_t> outcomes;  // "200", "201", "timeout", ...
+  std::atomic<std::uint64_t> issued{0};
   bool measuring(Clock::time_point t) const { return t >= measure_from; }
   bool finished(Clock::time_point t) const { return options.ops ? issued >= options.ops : t >= stop_at; }
 };
@@ -82,16 +102,42 @@ tcp::endpoint endpoint_of(const std::string& target) {
           static_cast<unsigned short>(std::stoi(target.substr(colon + 1)))};
 }
 
+Requests build_requests(const Options& o) {
+  Requests requests;
+  const std::string value(o.value_size, 'v');
+  for (const auto& target : o.targets) {
+    auto& reads = requests.reads.emplace_back();
+    auto& writes = requests.writes.emplace_back();
+    for (int k = 0; k < o.keys; ++k) {
+      const auto key = "bench-" + std::to_string(k);
+      for (bool write : {false, true}) {
+        auto request = make_request(o, write, key, value);
+        request.set(http::field::host, target);
+        request.keep_alive(true);
+        request.prepare_payload();
+        std::ostringstream text;
+        text << request;
+        (write ? writes : reads).push_back(text.str());
+      }
+    }
+  }
+  return requests;
+}
+
 // One client: request, await the answer, record, repeat.
-asio::awaitable<void> client(Run& run, int id, bool preload_only) {
+asio::awaitable<void> client(Run& run, Tally& tally, int id, bool preload_only) {
   auto executor = co_await asio::this_coro::executor;
   const auto& o = run.options;
-  const auto target = o.targets[static_cast<std::size_t>(id) % o.targets.size()];
-  const auto endpoint = endpoint_of(target);
+  const auto t = static_cast<std::size_t>(id) % o.targets.size();
+  const auto endpoint = endpoint_of(o.targets[t]);
+  const auto& reads = run.requests.reads[t];
+  const auto& writes = run.requests.writes[t];
   std::mt19937_64 random(static_cast<std::uint64_t>(id) * 7919 + 1);
-  const std::string value(o.value_size, 'v');
+  std::uniform_real_distribution<> coin(0, 1);
   std::unique_ptr<beast::tcp_stream> stream;
-  beast::flat_buffer buffer;
+  std::string in;
+  in.reserve(64 * 1024);
+  std::size_t buffered = 0;  // bytes of `in` read but not yet used
   for (int n = id;; n += o.clients) {
     const auto now = Clock::now();
     if (preload_only ? n >= o.keys : run.finished(now)) break;
@@ -101,60 +147,70 @@ asio::awaitable<void> client(Run& run, int id, bool preload_only) {
       stream->expires_after(std::chrono::seconds(5));
       auto [ec] = co_await stream->async_connect(endpoint, use_tuple);
       if (ec) {
-        ++run.outcomes["connect_error"];
+        if (!preload_only && run.measuring(now)) ++tally.connect_errors;
         stream.reset();
         asio::steady_timer pause(executor, std::chrono::milliseconds(100));
         co_await pause.async_wait(use_tuple);
         continue;
       }
+      buffered = 0;
     }
-    const bool write = preload_only || std::uniform_real_distribution<>(0, 1)(random) >= o.read_ratio;
-    const auto key = "bench-" + std::to_string(preload_only ? n : static_cast<int>(random() % o.keys));
-    auto request = make_request(o, write, key, value);
-    request.set(http::field::host, target);
-    request.keep_alive(true);
-    request.prepare_payload();
+    const bool write = preload_only || coin(random) >= o.read_ratio;
+    const auto key = static_cast<std::size_t>(preload_only ? n : static_cast<int>(random() % o.keys));
+    const auto& request = write ? writes[key] : reads[key];
     const auto start = Clock::now();
     stream->expires_after(std::chrono::seconds(10));
-    auto [write_ec, sent] = co_await http::async_write(*stream, request, use_tuple);
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(2 * 1024 * 1024);
-    boost::system::error_code read_ec = write_ec;
-    if (!write_ec) std::tie(read_ec, std::ignore) = co_await http::async_read(*stream, buffer, parser, use_tuple);
+    auto [ec, sent] = co_await asio::async_write(*stream, asio::buffer(request), use_tuple);
+    std::optional<bench::Response> response;
+    while (!ec && !(response = bench::read_response({in.data(), buffered}))) {
+      if (in.size() < buffered + 16384) in.resize(std::max(in.size() * 2, buffered + 16384));
+      std::size_t got = 0;
+      std::tie(ec, got) = co_await stream->async_read_some(asio::buffer(in.data() + buffered, in.size() - buffered),
+                                                           use_tuple);
+      buffered += got;
+    }
     const auto end = Clock::now();
+    if (!ec && response->status > 0) {  // keep what came after it (nothing, without pipelining)
+      in.erase(0, response->size);
+      buffered -= response->size;
+    }
     if (preload_only) {
-      if (read_ec) stream.reset();
+      if (ec || response->status <= 0 || !response->keep_alive) stream.reset();
       continue;
     }
-    ++run.done;
-    if (!run.measuring(start)) {
-      if (read_ec) stream.reset();
-      continue;
-    }
-    if (read_ec) {
-      ++run.outcomes[read_ec == beast::error::timeout ? "timeout" : "connection_error"];
+    ++tally.done;
+    const bool measured = run.measuring(start);
+    if (ec || response->status <= 0) {
+      if (measured) ++(ec == beast::error::timeout ? tally.timeouts : ec ? tally.connection_errors : tally.bad_responses);
       stream.reset();
-      buffer.clear();
       continue;
     }
-    ++run.outcomes[std::to_string(parser.get().result_int())];
-    run.latency.record(
-        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(end - start).count()));
-    if (!parser.get().keep_alive()) stream.reset();
+    if (measured) {
+      ++tally.statuses[static_cast<std::size_t>(std::min(response->status, 599))];
+      tally.latency.record(
+          static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(end - start).count()));
+    }
+    if (!response->keep_alive) stream.reset();
   }
 }
 
-asio::awaitable<void> progress(Run& run) {
-  asio::steady_timer tick(co_await asio::this_coro::executor);
+std::uint64_t done(const std::vector<std::unique_ptr<Tally>>& tallies) {
+  std::uint64_t sum = 0;
+  for (const auto& t : tallies) sum += t->done;
+  return sum;
+}
+
+// A line a second on stderr, from the main thread while the load threads run.
+void progress(const Run& run, const std::vector<std::unique_ptr<Tally>>& tallies, const std::atomic<bool>& over) {
   const auto began = Clock::now();
   std::uint64_t last = 0;
-  while (!run.finished(Clock::now())) {
-    tick.expires_after(std::chrono::seconds(1));
-    co_await tick.async_wait(use_tuple);
+  while (!over) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
     const auto seconds = std::chrono::duration<double>(Clock::now() - began).count();
-    std::cerr << "\r  " << static_cast<int>(seconds) << " s: " << run.done << " ops (" << (run.done - last) << "/s)"
+    const auto now_done = done(tallies);
+    std::cerr << "\r  " << static_cast<int>(seconds) << " s: " << now_done << " ops (" << (now_done - last) << "/s)"
               << (run.measuring(Clock::now()) ? "" : " warming up") << "   " << std::flush;
-    last = run.done;
+    last = now_done;
   }
   std::cerr << "\r" << std::string(60, ' ') << "\r";
 }
@@ -176,7 +232,8 @@ std::optional<Options> parse(int argc, char** argv) {
       "json", po::bool_switch(&o.json), "print the result as one JSON line")(
       "api", po::value(&o.api)->default_value(o.api), "sysdist, etcd (v3 JSON gateway) or static (GET --path)")(
       "stale", po::bool_switch(&o.stale), "reads: ?stale=true on sysdist, serializable on etcd")(
-      "path", po::value(&o.path)->default_value(o.path), "the path --api static requests");
+      "path", po::value(&o.path)->default_value(o.path), "the path --api static requests")(
+      "threads", po::value(&o.threads)->default_value(0), "event loops (0: one per core)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, d), vm);
@@ -204,21 +261,46 @@ std::optional<Options> parse(int argc, char** argv) {
     return std::nullopt;
   }
   if (o.targets.empty() || o.clients < 1 || o.keys < 1 || o.read_ratio < 0 || o.read_ratio > 1 ||
-      o.value_size > 1024 * 1024 || o.duration_s <= 0 || o.warmup_s < 0) {
+      o.value_size > 1024 * 1024 || o.duration_s <= 0 || o.warmup_s < 0 || o.threads < 0 || o.threads > 64) {
     std::cerr << "sysdist-bench: bad options (see --help)\n";
     return std::nullopt;
   }
   return o;
 }
 
-void report(const Run& run, double seconds) {
-  const auto& h = run.latency;
+// The threads' tallies as one: latencies merged, answers by status and by failure.
+void merge_into(Tally& all, const std::vector<std::unique_ptr<Tally>>& tallies) {
+  for (const auto& t : tallies) {
+    all.latency.merge(t->latency);
+    for (std::size_t i = 0; i < all.statuses.size(); ++i) all.statuses[i] += t->statuses[i];
+    all.connect_errors += t->connect_errors;
+    all.connection_errors += t->connection_errors;
+    all.timeouts += t->timeouts;
+    all.bad_responses += t->bad_responses;
+  }
+}
+
+std::map<std::string, std::uint64_t> outcomes_of(const Tally& t) {
+  std::map<std::string, std::uint64_t> outcomes;
+  for (std::size_t i = 0; i < t.statuses.size(); ++i)
+    if (t.statuses[i]) outcomes[std::to_string(i)] = t.statuses[i];
+  if (t.connect_errors) outcomes["connect_error"] = t.connect_errors;
+  if (t.connection_errors) outcomes["connection_error"] = t.connection_errors;
+  if (t.timeouts) outcomes["timeout"] = t.timeouts;
+  if (t.bad_responses) outcomes["bad_response"] = t.bad_responses;
+  return outcomes;
+}
+
+void report(const Options& options, const Tally& all, int threads, double seconds) {
+  const auto& h = all.latency;
   const double ms = 1000.0;
   const double throughput = static_cast<double>(h.count()) / seconds;
-  if (run.options.json) {
+  const auto outcomes = outcomes_of(all);
+  if (options.json) {
     boost::json::object status;
-    for (auto& [k, v] : run.outcomes) status[k] = v;
-    boost::json::object out{{"clients", run.options.clients},
+    for (auto& [k, v] : outcomes) status[k] = v;
+    boost::json::object out{{"clients", options.clients},
+                            {"threads", threads},
                             {"seconds", seconds},
                             {"ops", h.count()},
                             {"throughput", throughput},
@@ -227,17 +309,17 @@ void report(const Run& run, double seconds) {
                             {"p99_ms", h.quantile(0.99) / ms},
                             {"p999_ms", h.quantile(0.999) / ms},
                             {"max_ms", h.max() / ms},
-                            {"read_ratio", run.options.read_ratio},
+                            {"read_ratio", options.read_ratio},
                             {"status", status}};
     std::cout << boost::json::serialize(out) << std::endl;
     return;
   }
-  std::printf("throughput %.1f ops/s (%llu ops in %.1f s, %d clients)\n", throughput,
-              static_cast<unsigned long long>(h.count()), seconds, run.options.clients);
+  std::printf("throughput %.1f ops/s (%llu ops in %.1f s, %d clients, %d threads)\n", throughput,
+              static_cast<unsigned long long>(h.count()), seconds, options.clients, threads);
   std::printf("latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n", h.quantile(0.5) / ms,
               h.quantile(0.9) / ms, h.quantile(0.99) / ms, h.quantile(0.999) / ms, h.max() / ms);
   std::printf("answers    ");
-  for (auto& [k, v] : run.outcomes) std::printf(" %s=%llu", k.c_str(), static_cast<unsigned long long>(v));
+  for (auto& [k, v] : outcomes) std::printf(" %s=%llu", k.c_str(), static_cast<unsigned long long>(v));
   std::printf("\n");
 }
 
@@ -248,28 +330,47 @@ void rethrow(std::exception_ptr failure) {
   if (failure) std::rethrow_exception(failure);
 }
 
+// Runs `clients` clients spread over `threads` event loops until they end.
+void run_clients(Run& run, std::vector<std::unique_ptr<Tally>>& tallies, bool preload_only) {
+  const auto threads = static_cast<int>(tallies.size());
+  std::vector<std::thread> loops;
+  for (int t = 0; t < threads; ++t)
+    loops.emplace_back([&run, &tallies, t, threads, preload_only] {
+      asio::io_context io(1);
+      for (int c = t; c < run.options.clients; c += threads)
+        asio::co_spawn(io, client(run, *tallies[static_cast<std::size_t>(t)], c, preload_only), rethrow);
+      io.run();
+    });
+  for (auto& loop : loops) loop.join();
+}
+
 int main(int argc, char** argv) {
   auto options = parse(argc, argv);
   if (!options) return 2;
-  asio::io_context io(1);
+  const int threads = std::min(options->clients, options->threads > 0
+                                                     ? options->threads
+                                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   Run run;
   run.options = *options;
-  if (options->preload) {
-    for (int c = 0; c < options->clients; ++c) asio::co_spawn(io, client(run, c, true), rethrow);
-    io.run();
-    io.restart();
-  }
+  run.requests = build_requests(*options);
+  std::vector<std::unique_ptr<Tally>> tallies;
+  for (int t = 0; t < threads; ++t) tallies.push_back(std::make_unique<Tally>());
+  if (options->preload) run_clients(run, tallies, true);
   const auto begin = Clock::now();
   run.measure_from =
       begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options->warmup_s));
   run.stop_at = run.measure_from +
                 std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options->duration_s));
-  for (int c = 0; c < options->clients; ++c) asio::co_spawn(io, client(run, c, false), rethrow);
-  if (!options->json) asio::co_spawn(io, progress(run), rethrow);
-  io.run();
+  std::atomic<bool> over = false;
+  std::thread progress_line;
+  if (!options->json) progress_line = std::thread([&] { progress(run, tallies, over); });
+  run_clients(run, tallies, false);
+  over = true;
+  if (progress_line.joinable()) progress_line.join();
   const auto measured = std::chrono::duration<double>(Clock::now() - run.measure_from).count();
-  report(run, measured > 0 ? measured : 1e-9);
-  const bool any_error =
-      run.outcomes.count("connect_error") || run.outcomes.count("connection_error") || run.outcomes.count("timeout");
-  return run.latency.count() > 0 && !any_error ? 0 : 1;
+  Tally all;
+  merge_into(all, tallies);
+  report(*options, all, threads, measured > 0 ? measured : 1e-9);
+  const bool any_error = all.connect_errors || all.connection_errors || all.timeouts || all.bad_responses;
+  return all.latency.count() > 0 && !any_error ? 0 : 1;
 }
