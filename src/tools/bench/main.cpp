@@ -365,9 +365,9 @@ int main(int argc, char** argv) {
   std::thread progress_line;
   if (!options->json) progress_line = std::thread([&] { progress(run, tallies, over); });
   run_clients(run, tallies, false);
-  over = true;
-  if (progress_line.joinable()) progress_line.join();
   const auto measured = std::chrono::duration<double>(Clock::now() - run.measure_from).count();
+  over = true;
+  if (progress_line.joinable()) progress_line.join();  // it may sleep up to a second more
   Tally all;
   merge_into(all, tallies);
   report(*options, all, threads, measured > 0 ? measured : 1e-9);
