@@ -26,6 +26,7 @@ async function post(path, body) {
 
 function allowed(action) {
   if (replay) return 'replaying a recording';
+  if (info.faults_elsewhere) return info.faults_elsewhere;
   if (!info.root && ['freeze', 'unfreeze', 'partition', 'heal'].includes(action)) return info.root_needed;
   return '';
 }
@@ -94,7 +95,7 @@ function render() {
     b.disabled = !!reason;
     b.title = reason || '';
   }
-  root.querySelector('#root-reason').textContent = info.root ? '' : info.root_needed || '';
+  root.querySelector('#root-reason').textContent = info.faults_elsewhere || (info.root ? '' : info.root_needed || '');
 }
 
 // What the caption says when nothing happened lately.

@@ -32,6 +32,8 @@ constexpr auto load_pause = 20ms;  // per client between requests: a demo load, 
 constexpr std::size_t max_client_value_bytes = 64 * 1024;
 constexpr std::size_t max_dump_keys = 40;
 const std::set<std::string> root_faults{"freeze", "unfreeze", "partition", "heal"};
+const char* const faults_elsewhere =
+    "this cluster is not the one on 127.0.0.1-5: apply faults with bin/compose, kubectl or the hosts' own tools";
 const char* const root_needed =
     "freeze, unfreeze, partition and heal use iptables: start the dashboard as root (bin/dash)";
 
@@ -85,6 +87,7 @@ struct Actions::State : std::enable_shared_from_this<Actions::State> {
   Hub& hub;
   std::filesystem::path root, run;
   bool is_root = ::geteuid() == 0;
+  std::string nodes;  // empty: the loopback cluster, whose faults the page may apply
   bool fault_running = false, check_running = false;
   std::uint64_t load_generation = 0;
   std::uint64_t load_timeouts = 0;  // the load's requests that got no answer, since the last report
@@ -104,6 +107,7 @@ struct Actions::State : std::enable_shared_from_this<Actions::State> {
 
   // Freeze rules and partition cuts from sysdist's iptables chain (bin/freeze.sh, bin/partition.sh).
   asio::awaitable<void> observe() {
+    if (!nodes.empty()) co_return;  // another machine's processes and rules: not ours to read
     std::set<int> frozen;
     bool cut[node_count + 1][node_count + 1] = {};
     if (is_root) {
@@ -204,8 +208,11 @@ struct Actions::State : std::enable_shared_from_this<Actions::State> {
   }
 };
 
-Actions::Actions(asio::any_io_executor executor, Hub& hub, std::filesystem::path root, std::filesystem::path run)
-    : state_(std::make_shared<State>(std::move(executor), hub, std::move(root), std::move(run))) {}
+Actions::Actions(asio::any_io_executor executor, Hub& hub, std::filesystem::path root, std::filesystem::path run,
+                 std::string nodes)
+    : state_(std::make_shared<State>(std::move(executor), hub, std::move(root), std::move(run))) {
+  state_->nodes = std::move(nodes);
+}
 Actions::~Actions() { ++state_->load_generation; }
 
 void Actions::start() {
@@ -220,6 +227,7 @@ json::object Actions::info() const {
   json::object info{{"mode", state_->hub.mode()}, {"root", state_->is_root}, {"recording", state_->hub.recording()}};
   if (!state_->is_root)
     info["root_needed"] = root_needed;
+  if (!state_->nodes.empty()) info["faults_elsewhere"] = faults_elsewhere;
   return info;
 }
 
@@ -228,6 +236,7 @@ asio::awaitable<ActionResult> Actions::fault(const json::object& request) {
   const auto action = text_of(request, "action");
   const int node = node_of(request);
   const std::string port = std::to_string(3000 + node);
+  if (!s.nodes.empty()) co_return refused(409, faults_elsewhere);
   std::vector<std::string> argv;
   if (action == "pause" || action == "resume" || action == "kill") {
     // Signals, sent here to the pid the observer watches (bin/pause.sh, resume.sh and kill.sh do the same).
@@ -329,12 +338,14 @@ ActionResult Actions::check(const json::object& request) {
   if (nemesis.empty()) nemesis = "none";
   static const std::set<std::string> nemeses{"none", "kill", "pause", "freeze", "partition", "mix"};
   if (!nemeses.contains(nemesis)) return refused(400, "nemesis is none, kill, pause, freeze, partition or mix");
+  if (nemesis != "none" && !s.nodes.empty()) return refused(409, faults_elsewhere);
   if (nemesis != "none" && nemesis != "kill" && nemesis != "pause" && !s.is_root)
     return refused(403, "the " + nemesis + " nemesis uses iptables: start the dashboard as root");
   if (s.check_running) return refused(409, "a check is already running");
   s.check_running = true;
   std::vector<std::string> argv{(s.root / "build" / "release" / "sysdist-check").string(), "run", "--nemesis", nemesis,
                                 "--duration", std::to_string(seconds), "--scripts", (s.root / "bin").string()};
+  if (!s.nodes.empty()) argv.insert(argv.end(), {"--nodes", s.nodes});
   json::object started{{"phase", "started"}, {"seconds", seconds}, {"nemesis", nemesis}};
   s.hub.publish(0, "check", started);
   auto state = state_;

@@ -33,7 +33,11 @@ struct ActionResult {
 class Actions {
  public:
   // `root`: the project (bin/ and build/release/ are found there); `run`: the nodes' pid files.
-  Actions(boost::asio::any_io_executor executor, Hub& hub, std::filesystem::path root, std::filesystem::path run);
+  // `nodes`: "host:port,..." when the cluster is not the loopback one on this machine
+  // (Compose, other hosts): then the page sends client operations, load and checks there,
+  // and its fault buttons are off (bin/compose, kubectl or the hosts' own tools do faults).
+  Actions(boost::asio::any_io_executor executor, Hub& hub, std::filesystem::path root, std::filesystem::path run,
+          std::string nodes = {});
   ~Actions();
 
   void start();  // the fault observer

@@ -2,11 +2,12 @@
 // streams, records them, and serves the page and its API (dash_api.hpp) on [::1]:3000 by
 // default: an address the fault rules never touch, so the page stays up while any node is
 // frozen or partitioned. bin/dash starts it; bin/demo starts it with the cluster.
-//   sysdist-dash [--listen [::1]:3000] [--root DIR] [--run DIR] [--web DIR]
+//   sysdist-dash [--listen [::1]:3000] [--nodes HOST:PORT,...] [--root DIR] [--run DIR] [--web DIR]
 #include <unistd.h>
 
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <boost/program_options.hpp>
 
@@ -14,6 +15,7 @@
 #include "common/metrics.hpp"
 #include "common/net.hpp"
 #include "http/server.hpp"
+#include "tools/check/options.hpp"
 #include "tools/dash/actions.hpp"
 #include "tools/dash/dash_api.hpp"
 #include "tools/dash/hub.hpp"
@@ -56,11 +58,14 @@ void export_secret(const std::filesystem::path& run) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string listen_text = "[::1]:3000", root_text, web_text, run_text;
+  std::string listen_text = "[::1]:3000", root_text, web_text, run_text, nodes_text;
   po::options_description options("sysdist-dash: the live dashboard of the cluster on 127.0.0.1-5:3001-3005");
   options.add_options()("help", "this text")(
       "listen", po::value(&listen_text)->default_value(listen_text), "address:port of the page")(
       "root", po::value(&root_text), "the project (bin/, run/, build/); default: SYSDIST_ROOT or the current folder")(
+      "nodes", po::value(&nodes_text),
+      "the five nodes as host:port,... when the cluster is not 127.0.0.1-5:3001-3005 (Compose: "
+      "127.0.0.1:3001,127.0.0.1:3002,...); the page's fault buttons are then off")(
       "run", po::value(&run_text), "where the nodes' pid files and secret are, and recordings go (default ROOT/run)")(
       "web", po::value(&web_text), "serve the page from this folder instead of the built-in copy (development)");
   po::variables_map vm;
@@ -81,6 +86,26 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (root_text.empty()) root_text = std::getenv("SYSDIST_ROOT") ? std::getenv("SYSDIST_ROOT") : ".";
+  std::vector<NodeAddress> nodes;
+  for (int n = 1; n <= node_count; ++n)
+    nodes.push_back({"127.0.0." + std::to_string(n), static_cast<unsigned short>(3000 + n)});
+  if (!nodes_text.empty()) {
+    std::istringstream list(nodes_text);
+    nodes.clear();
+    for (std::string item; std::getline(list, item, ',');) {
+      const auto address = parse_listen(item);
+      const auto colon = item.rfind(':');
+      if (colon == std::string::npos || colon == 0) break;
+      const int port = std::atoi(item.c_str() + colon + 1);
+      if (port < 1 || port > 65535) break;
+      nodes.push_back({address ? address->host : item.substr(0, colon), static_cast<unsigned short>(port)});
+    }
+    if (nodes.size() != node_count) {
+      std::cerr << "sysdist-dash: --nodes wants five host:port entries\n";
+      return 2;
+    }
+    for (int n = 0; n < node_count; ++n) check::cluster_nodes()[n] = {nodes[n].host, nodes[n].port};
+  }
   const std::filesystem::path root = std::filesystem::absolute(root_text);
   const std::filesystem::path run = run_text.empty() ? root / "run" : std::filesystem::absolute(run_text);
   export_secret(run);
@@ -89,7 +114,7 @@ int main(int argc, char** argv) {
 
   asio::io_context io(1);
   Hub hub("", (run / "dash").string());
-  Actions actions(io.get_executor(), hub, root, run);
+  Actions actions(io.get_executor(), hub, root, run, nodes_text);
   const auto port = std::to_string(listen->port);
   const auto shown = listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
   std::set<std::string> hosts{shown + ":" + port, "localhost:" + port};
@@ -107,8 +132,7 @@ int main(int argc, char** argv) {
   }
   const char* secret = std::getenv("SYSDIST_SECRET");
   for (int n = 1; n <= node_count; ++n)
-    asio::co_spawn(io, follow_node(n, NodeAddress{"127.0.0." + std::to_string(n), static_cast<unsigned short>(3000 + n)},
-                                   secret ? secret : "", hub),
+    asio::co_spawn(io, follow_node(n, nodes[static_cast<std::size_t>(n - 1)], secret ? secret : "", hub),
                    log_failure("node feed"));
   actions.start();
   log->info("dashboard on http://{}:{}/ (recording {})", shown, port, hub.recording());
