@@ -9,6 +9,7 @@
 // --api etcd speaks etcd's v3 JSON gateway instead (POST /v3/kv/put and /v3/kv/range with
 // base64 keys and values), --api static GETs one path (an HTTP server's ceiling).
 #include <array>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <random>
@@ -42,7 +43,13 @@ struct Options {
   bool stale = false;           // reads: ?stale=true (sysdist), serializable (etcd)
   std::string path = "/";       // --api static
   int threads = 0;              // event loops; 0: one per core
+  std::string timeline;         // write per-second latency percentiles here (JSON)
 };
+
+// --timeline keeps one histogram per step of the run (fine enough to see a stall of the
+// event loop or an fsync queue), up to max_timeline_steps.
+constexpr auto timeline_step = std::chrono::milliseconds(200);
+constexpr std::size_t max_timeline_steps = 5 * 900;
 
 std::string base64(std::string_view text) {
   std::string out(beast::detail::base64::encoded_size(text.size()), '\0');
@@ -82,6 +89,7 @@ struct Requests {
 // What one thread's clients counted; the threads' are merged at the end.
 struct Tally {
   bench::Histogram latency;
+  std::vector<bench::Histogram> per_step;  // --timeline: by timeline_step since the measurement began
   std::array<std::uint64_t, 600> statuses{};  // by HTTP status
   std::uint64_t connect_errors = 0, connection_errors = 0, timeouts = 0, bad_responses = 0;
   std::atomic<std::uint64_t> done{0};  // read by the progress line of another thread
@@ -187,8 +195,13 @@ asio::awaitable<void> client(Run& run, Tally& tally, int id, bool preload_only) 
     }
     if (measured) {
       ++tally.statuses[static_cast<std::size_t>(std::min(response->status, 599))];
-      tally.latency.record(
-          static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(end - start).count()));
+      const auto micros =
+          static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(end - start).count());
+      tally.latency.record(micros);
+      if (!tally.per_step.empty()) {
+        const auto step = static_cast<std::size_t>((end - run.measure_from) / timeline_step);
+        tally.per_step[std::min(step, tally.per_step.size() - 1)].record(micros);
+      }
     }
     if (!response->keep_alive) stream.reset();
   }
@@ -233,7 +246,8 @@ std::optional<Options> parse(int argc, char** argv) {
       "api", po::value(&o.api)->default_value(o.api), "sysdist, etcd (v3 JSON gateway) or static (GET --path)")(
       "stale", po::bool_switch(&o.stale), "reads: ?stale=true on sysdist, serializable on etcd")(
       "path", po::value(&o.path)->default_value(o.path), "the path --api static requests")(
-      "threads", po::value(&o.threads)->default_value(0), "event loops (0: one per core)");
+      "threads", po::value(&o.threads)->default_value(0), "event loops (0: one per core)")(
+      "timeline", po::value(&o.timeline), "write latency percentiles per 200 ms to this JSON file");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, d), vm);
@@ -277,7 +291,23 @@ void merge_into(Tally& all, const std::vector<std::unique_ptr<Tally>>& tallies) 
     all.connection_errors += t->connection_errors;
     all.timeouts += t->timeouts;
     all.bad_responses += t->bad_responses;
+    all.per_step.resize(std::max(all.per_step.size(), t->per_step.size()));
+    for (std::size_t i = 0; i < t->per_step.size(); ++i) all.per_step[i].merge(t->per_step[i]);
   }
+}
+
+// --timeline: [{"t" (seconds),"ops","p50_ms","p99_ms","p999_ms","max_ms"}...] per step, for
+// bin/bench --plot.
+void write_timeline(const std::string& file, const Tally& all, double seconds) {
+  boost::json::array points;
+  const double step_s = std::chrono::duration<double>(timeline_step).count();
+  for (std::size_t i = 0; i < all.per_step.size() && static_cast<double>(i) * step_s < seconds; ++i) {
+    const auto& h = all.per_step[i];
+    points.push_back({{"t", static_cast<double>(i) * step_s}, {"ops", h.count()}, {"p50_ms", h.quantile(0.5) / 1000.0},
+                      {"p99_ms", h.quantile(0.99) / 1000.0}, {"p999_ms", h.quantile(0.999) / 1000.0},
+                      {"max_ms", h.max() / 1000.0}});
+  }
+  std::ofstream(file) << boost::json::serialize(points) << "\n";
 }
 
 std::map<std::string, std::uint64_t> outcomes_of(const Tally& t) {
@@ -355,6 +385,9 @@ int main(int argc, char** argv) {
   run.requests = build_requests(*options);
   std::vector<std::unique_ptr<Tally>> tallies;
   for (int t = 0; t < threads; ++t) tallies.push_back(std::make_unique<Tally>());
+  if (!options->timeline.empty())
+    for (auto& t : tallies)
+      t->per_step.resize(std::min<std::size_t>(max_timeline_steps, static_cast<std::size_t>(options->duration_s * 5) + 10));
   if (options->preload) run_clients(run, tallies, true);
   const auto begin = Clock::now();
   run.measure_from =
@@ -370,6 +403,7 @@ int main(int argc, char** argv) {
   if (progress_line.joinable()) progress_line.join();  // it may sleep up to a second more
   Tally all;
   merge_into(all, tallies);
+  if (!options->timeline.empty()) write_timeline(options->timeline, all, measured);
   report(*options, all, threads, measured > 0 ? measured : 1e-9);
   const bool any_error = all.connect_errors || all.connection_errors || all.timeouts || all.bad_responses;
   return all.latency.count() > 0 && !any_error ? 0 : 1;
