@@ -3,8 +3,9 @@
 // {"type","node","t","data"} (node 0: the dashboard), goes to the browsers through an
 // EventBus (bounded per page, gap + snapshot when a page falls behind, Last-Event-ID) and
 // into the session's recording, run/dash/session-TIME.jsonl, one event per line, at most
-// limits_.record_bytes (then recording stops, and says so). The hub also keeps what a page
-// needs when it opens: each node's last status and feed state, and the faults.
+// 256 MiB (then recording stops, and says so; the newest 20 sessions are kept). The hub
+// also keeps what a page needs when it opens: each node's last status and feed state, and
+// the faults.
 // Runs on the dashboard's event loop only.
 #pragma once
 #include <cstdint>
