@@ -26,6 +26,7 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd"

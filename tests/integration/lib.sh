@@ -39,6 +39,7 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT  # a test stopped by a timeout still cleans up
 
 # Sets up the namespace (or the fallback ports). Call once, before start_cluster.
 setup_network() {

@@ -35,6 +35,7 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT  # a test stopped by a timeout still cleans up
 
 require_root() {
   [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null && command -v iptables >/dev/null ||
