@@ -109,7 +109,8 @@ void EventBus::Subscriber::push(const EventFrame& frame) {
 }
 
 boost::asio::awaitable<void> EventBus::Subscriber::wait(Clock::time_point deadline) {
-  co_await ready_.wait_until([this] { return !bus_ || needs_snapshot_ || !queue_.empty(); }, deadline);
+  std::function<bool()> ready = [this] { return !bus_ || needs_snapshot_ || !queue_.empty(); };  // named: g++ 12 bug 1
+  co_await ready_.wait_until(std::move(ready), deadline);
 }
 
 EventBus::Subscriber::Batch EventBus::Subscriber::take() {

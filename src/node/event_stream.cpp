@@ -87,7 +87,8 @@ boost::json::object EventStream::take_client_tally() {
 asio::awaitable<void> EventStream::heartbeat_loop() {
   Timer tick(executor_);
   while (!stopped_) {
-    co_await bus_.changed().wait_until([this] { return stopped_ || bus_.listening(); });
+    std::function<bool()> someone_listens = [this] { return stopped_ || bus_.listening(); };  // named: g++ 12 bug 1
+    co_await bus_.changed().wait_until(std::move(someone_listens));
     if (stopped_) break;
     tick.expires_after(limits::event_heartbeat);
     co_await tick.async_wait(use_tuple);

@@ -16,12 +16,12 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/beast/core/detail/base64.hpp>
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
 
 #include "common/net.hpp"
 #include "tools/bench/histogram.hpp"
+#include "tools/bench/requests.hpp"
 #include "tools/bench/response_reader.hpp"
 
 using namespace sysdist;
@@ -30,61 +30,13 @@ namespace po = boost::program_options;
 
 namespace {
 
-struct Options {
-  std::vector<std::string> targets;
-  int clients = 16;
-  double duration_s = 10, warmup_s = 1;
-  std::uint64_t ops = 0;  // 0: run for duration_s
-  double read_ratio = 0.5;
-  int keys = 1000;
-  std::size_t value_size = 16;
-  bool preload = false, json = false;
-  std::string api = "sysdist";  // sysdist, etcd or static
-  bool stale = false;           // reads: ?stale=true (sysdist), serializable (etcd)
-  std::string path = "/";       // --api static
-  int threads = 0;              // event loops; 0: one per core
-  std::string timeline;         // write per-second latency percentiles here (JSON)
-};
+using bench::Options;
+using bench::Requests;
 
 // --timeline keeps one histogram per step of the run (fine enough to see a stall of the
 // event loop or an fsync queue), up to max_timeline_steps.
 constexpr auto timeline_step = std::chrono::milliseconds(200);
 constexpr std::size_t max_timeline_steps = 5 * 900;
-
-std::string base64(std::string_view text) {
-  std::string out(beast::detail::base64::encoded_size(text.size()), '\0');
-  out.resize(beast::detail::base64::encode(out.data(), text.data(), text.size()));
-  return out;
-}
-
-// The request for one operation in the chosen API.
-http::request<http::string_body> make_request(const Options& o, bool write, const std::string& key,
-                                              const std::string& value) {
-  http::request<http::string_body> request;
-  request.version(11);
-  if (o.api == "static") {
-    request.method(http::verb::get);
-    request.target(o.path);
-  } else if (o.api == "etcd") {
-    request.method(http::verb::post);
-    request.target(write ? "/v3/kv/put" : "/v3/kv/range");
-    request.set(http::field::content_type, "application/json");
-    boost::json::object body{{"key", base64(key)}};
-    if (write) body["value"] = base64(value);
-    else if (o.stale) body["serializable"] = true;
-    request.body() = boost::json::serialize(body);
-  } else {
-    request.method(write ? http::verb::put : http::verb::get);
-    request.target("/database/" + key + (!write && o.stale ? "?stale=true" : ""));
-    if (write) request.body() = value;
-  }
-  return request;
-}
-
-// Every request a client may send, serialized once: [target][key] for reads and writes.
-struct Requests {
-  std::vector<std::vector<std::string>> reads, writes;
-};
 
 // What one thread's clients counted; the threads' are merged at the end.
 struct Tally {
@@ -108,28 +60,6 @@ tcp::endpoint endpoint_of(const std::string& target) {
   const auto colon = target.rfind(':');
   return {asio::ip::make_address(target.substr(0, colon)),
           static_cast<unsigned short>(std::stoi(target.substr(colon + 1)))};
-}
-
-Requests build_requests(const Options& o) {
-  Requests requests;
-  const std::string value(o.value_size, 'v');
-  for (const auto& target : o.targets) {
-    auto& reads = requests.reads.emplace_back();
-    auto& writes = requests.writes.emplace_back();
-    for (int k = 0; k < o.keys; ++k) {
-      const auto key = "bench-" + std::to_string(k);
-      for (bool write : {false, true}) {
-        auto request = make_request(o, write, key, value);
-        request.set(http::field::host, target);
-        request.keep_alive(true);
-        request.prepare_payload();
-        std::ostringstream text;
-        text << request;
-        (write ? writes : reads).push_back(text.str());
-      }
-    }
-  }
-  return requests;
 }
 
 // One client: request, await the answer, record, repeat.
@@ -382,7 +312,7 @@ int main(int argc, char** argv) {
                                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   Run run;
   run.options = *options;
-  run.requests = build_requests(*options);
+  run.requests = bench::build_requests(*options);
   std::vector<std::unique_ptr<Tally>> tallies;
   for (int t = 0; t < threads; ++t) tallies.push_back(std::make_unique<Tally>());
   if (!options->timeline.empty())
