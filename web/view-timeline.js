@@ -44,15 +44,20 @@ function shade(u) {
   ctx.restore();
 }
 
-function options(width, height, series) {
+// Never a flat axis: at least 0..floor (a cluster idling at 1 ms still shows its scale).
+const atLeast = (floor) => (u, min, max) => [0, Math.max(floor, (max || 0) * 1.15)];
+
+function options(width, height, series, floor) {
   return {
     width, height,
     legend: { show: true, live: false },
     cursor: { show: false },
-    scales: { x: { time: true } },
+    scales: { x: { time: true }, y: { range: atLeast(floor) } },
     axes: [
       { font: '13px sans-serif', space: 70, values: (u, vals) => vals.map((v) => new Date(v * 1000).toLocaleTimeString([], { hour12: false })) },
-      { font: '13px sans-serif', size: 50 },
+      // Three labelled lines (0, half, top) whatever the chart's height.
+      { font: '13px sans-serif', size: 56, splits: (u, i, min, max) => [0, max / 2, max],
+        values: (u, vals) => vals.map((v) => (v >= 100 ? Math.round(v).toLocaleString() : v.toFixed(1))) },
     ],
     series: [{}, ...series],
     hooks: { drawClear: [shade] },
@@ -63,8 +68,8 @@ export function buildTimeline(root, width) {
   const opsSeries = OUTCOMES.map((o) => ({ label: o === '2xx' ? '200/201' : o, stroke: COLOURS[o], width: 2, dash: o === 'other' ? [4, 4] : o === 'timeout' ? [2, 3] : undefined }));
   const latencySeries = [{ label: 'p50', stroke: '#0072B2', width: 2 }, { label: 'p99', stroke: '#D55E00', width: 2, dash: [6, 3] }];
   const empty = (n) => [[], ...Array.from({ length: n }, () => [])];
-  const ops = new uPlot(options(width, 100, opsSeries), empty(OUTCOMES.length), root.querySelector('#ops-chart'));
-  const latency = new uPlot(options(width, 95, latencySeries), empty(2), root.querySelector('#latency-chart'));
+  const ops = new uPlot(options(width, 100, opsSeries, 10), empty(OUTCOMES.length), root.querySelector('#ops-chart'));
+  const latency = new uPlot(options(width, 110, latencySeries, 2), empty(2), root.querySelector('#latency-chart'));
   return { ops, latency };
 }
 
