@@ -5,6 +5,9 @@
 #include <map>
 
 #include <boost/json.hpp>
+#include <iostream>
+#include <sstream>
+
 #include <boost/test/unit_test.hpp>
 
 #include "common/limits.hpp"
@@ -161,6 +164,30 @@ BOOST_AUTO_TEST_CASE(secret_guards_admin_and_peer_routes_only) {
   BOOST_TEST(f.send("POST", "/2pc/propose", "{}", "s3cret").status == 200u);
   BOOST_TEST(f.send("POST", "/database/k/v").status == 201u);  // client routes stay open
   BOOST_TEST(f.send("GET", "/health").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(the_event_stream_is_an_admin_route_and_dumps_for_the_dashboard_stay_off_the_console) {
+  Fixture f;
+  f.config.secret = "s3cret";
+  int opened = 0;
+  f.router.open_events = [&](const HttpRequest&) {
+    ++opened;
+    return HttpResponse{200, "stream"};
+  };
+  BOOST_TEST(f.send("GET", "/admin/events").status == 401u);  // the secret, as every admin route
+  BOOST_TEST(opened == 0);
+  BOOST_TEST(f.send("POST", "/admin/events", "", "s3cret").status == 405u);
+  BOOST_TEST(f.send("GET", "/admin/events", "", "s3cret").status == 200u);
+  BOOST_TEST(opened == 1);
+  // ?quiet&versions: a dump without printing it, in the mode's own shape.
+  std::ostringstream console;
+  auto* before = std::cout.rdbuf(console.rdbuf());
+  const auto quiet = f.send("GET", "/admin/dump?quiet&versions", "", "s3cret");
+  const auto loud = f.send("GET", "/admin/dump", "", "s3cret");
+  std::cout.rdbuf(before);
+  BOOST_TEST(quiet.status == 200u);
+  BOOST_TEST(loud.status == 200u);
+  BOOST_TEST(console.str() == loud.body + "\n");  // only the plain dump was printed, as the original did
 }
 
 BOOST_AUTO_TEST_CASE(the_secret_and_the_body_limit_are_decided_from_the_headers) {
