@@ -51,7 +51,15 @@ asio::awaitable<void> SimStore::apply(Batch batch, Durability durability) {
     not_yet_durable_.clear();  // the log is one stream: this sync covers what came before
   } else {
     Batch undo;
-    for (auto& m : batch) undo.push_back({m.space, m.key, disk_.get(m.space, m.key)});
+    for (auto& m : batch) {
+      if (m.range_end.empty()) {
+        undo.push_back({m.space, m.key, disk_.get(m.space, m.key)});
+        continue;
+      }
+      disk_.for_each(m.space, [&](std::string_view key, std::string_view value) {  // every key the range drops
+        if (key >= m.key && key < m.range_end) undo.push_back({m.space, std::string(key), std::string(value)});
+      });
+    }
     not_yet_durable_.push_back(std::move(undo));
   }
   co_await disk_.commit(std::move(batch));

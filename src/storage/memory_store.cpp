@@ -18,6 +18,10 @@ boost::asio::awaitable<void> MemoryStore::commit(Batch batch, Durability) {
     auto& space = spaces_[static_cast<int>(m.space)];
     if (m.value)
       space[m.key] = std::move(*m.value);
+    else if (!m.range_end.empty() && m.key < m.range_end)
+      space.erase(space.lower_bound(m.key), space.lower_bound(m.range_end));
+    else if (!m.range_end.empty())
+      continue;  // an empty range
     else if (auto it = space.find(m.key); it != space.end())
       space.erase(it);
   }

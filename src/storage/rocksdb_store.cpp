@@ -169,6 +169,8 @@ void RocksdbStore::add_to(rocksdb::WriteBatch& write, const Batch& batch) {
     auto* family = families_[static_cast<int>(m.space)];
     if (m.value)
       write.Put(family, m.key, *m.value);
+    else if (!m.range_end.empty())
+      write.DeleteRange(family, m.key, m.range_end);
     else
       write.Delete(family, m.key);
   }

@@ -18,4 +18,8 @@ const char* keyspace_name(Keyspace space) {
   return "?";
 }
 
+Mutation erase_range(Keyspace space, std::string from, std::string to) {
+  return {space, std::move(from), std::nullopt, std::move(to)};
+}
+
 }  // namespace sysdist

@@ -42,7 +42,12 @@ struct Mutation {
   Keyspace space;
   std::string key;
   std::optional<std::string> value;  // nullopt deletes the key
+  // Set (with no value): deletes every key from `key` up to, not including, this one, as a
+  // single mutation (RocksDB's DeleteRange): dropping a compacted log is one write, not one
+  // per entry.
+  std::string range_end = {};
 };
+Mutation erase_range(Keyspace space, std::string from, std::string to);
 using Batch = std::vector<Mutation>;
 enum class Durability { durable, ordered };
 

@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "node/data_dir.hpp"
+#include "sim/sim_store.hpp"
 #include "storage/memory_store.hpp"
 #include "storage/rocksdb_store.hpp"
 #include "test_support.hpp"
@@ -122,6 +123,42 @@ BOOST_AUTO_TEST_CASE(keyspaces_are_separate) {
   BOOST_TEST(*store.get(Keyspace::data, "same") == "data");
   BOOST_TEST(*store.get(Keyspace::txn, "same") == "txn");
   BOOST_TEST(!store.get(Keyspace::meta, "same").has_value());
+}
+
+// Keys k1..k8 written, then [k3, k6) dropped with one mutation: k1, k2, k6, k7, k8 remain.
+void check_erase_range(Store& store) {
+  asio::io_context io;
+  Batch batch;
+  for (int i = 1; i <= 8; ++i) batch.push_back({Keyspace::raft_log, "k" + std::to_string(i), "v"});
+  batch.push_back({Keyspace::data, "k4", "other keyspace"});
+  test::run(io, store.commit(std::move(batch)));
+  test::run(io, store.commit({erase_range(Keyspace::raft_log, "k3", "k6")}, Durability::ordered));
+  std::vector<std::string> keys;
+  store.for_each(Keyspace::raft_log, [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
+  BOOST_TEST(keys == (std::vector<std::string>{"k1", "k2", "k6", "k7", "k8"}), boost::test_tools::per_element());
+  BOOST_TEST(store.get(Keyspace::data, "k4").value_or("") == "other keyspace");
+}
+
+BOOST_AUTO_TEST_CASE(a_range_erase_drops_the_keys_from_its_start_up_to_its_end_in_every_store) {
+  MemoryStore memory;
+  check_erase_range(memory);
+  TempDir dir;
+  Metrics metrics;
+  {
+    RocksdbStore store(dir.path.string(), metrics, std::chrono::milliseconds(0));
+    check_erase_range(store);
+  }
+  RocksdbStore reopened(dir.path.string(), metrics, std::chrono::milliseconds(0));  // the range tombstone is in the log too
+  BOOST_TEST(!reopened.get(Keyspace::raft_log, "k4").has_value());
+  BOOST_TEST(reopened.get(Keyspace::raft_log, "k6").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_crash_before_the_next_sync_brings_back_what_an_ordered_range_erase_dropped) {
+  MemoryStore disk;
+  sim::SimStore store(disk);
+  check_erase_range(store);
+  store.crash();
+  for (int i = 1; i <= 8; ++i) BOOST_TEST(disk.get(Keyspace::raft_log, "k" + std::to_string(i)).value_or("") == "v");
 }
 
 BOOST_AUTO_TEST_CASE(a_locked_data_dir_is_a_clear_error) {
