@@ -135,6 +135,8 @@ BOOST_AUTO_TEST_CASE(two_phase_commit_messages_naming_the_receiver_or_odd_ids_an
       {"GET", "/2pc/txn/" + std::string(65, 'y'), ""},
       {"POST", "/2pc/forget", R"({"ids":["ok","not ok"]})"},
       {"POST", "/2pc/forget", R"({"ids":"1"})"},
+      {"POST", "/2pc/sync", R"({"ids":["ok","not ok"]})"},
+      {"POST", "/2pc/sync", R"({"ids":{}})"},
   };
   for (const auto& [method, route, body] : forged) {
     auto reply = c.peer(2, method, route, body);

@@ -48,6 +48,7 @@ BOOST_AUTO_TEST_CASE(dead_participant_aborts_the_write_and_changes_nothing) {
   for (std::size_t i : {0, 1, 2, 4}) BOOST_TEST(*c.value(i, "city") == "Rome");
   BOOST_TEST(c.prepared_anywhere() == 0u);  // the yes-voters were rolled back before the answer
   c.restart(3);
+  c.settle_all();  // its commit of "Rome" was unsynced and died with it: asked again first
   BOOST_TEST((c.put(0, "city", "Paris").outcome == Outcome::applied));
   c.expect_no_divergence();
 }
@@ -219,6 +220,22 @@ BOOST_AUTO_TEST_CASE(participant_crash_after_voting_yes_commits_on_restart) {
   c.restart(2);  // finds its prepared record, asks the coordinator
   c.settle_all();
   BOOST_TEST(*c.value(2, "city") == "Rome");
+  c.expect_no_divergence();
+}
+
+BOOST_AUTO_TEST_CASE(a_commit_a_participant_lost_unsynced_is_learned_again_from_the_coordinator) {
+  // Participants write a coordinator's decision without a sync of their own. Node 3 loses it
+  // in a crash right after acknowledging, and stays down while the coordinator's forget
+  // rounds run: the coordinator must keep its record, or node 3 would later hear "presumed
+  // abort" for a committed write.
+  CaCluster c;
+  BOOST_TEST((c.put(0, "city", "Rome").outcome == Outcome::applied));
+  c.crash(2);
+  test::settle(c.io, std::chrono::milliseconds(1500));  // forget rounds run every 500 ms
+  c.restart(2);
+  BOOST_TEST(c.prepared(2) == 1u);  // the commit was lost with the crash: in doubt again
+  c.settle_all();
+  BOOST_TEST(c.value(2, "city").value_or("<none>") == "Rome");
   c.expect_no_divergence();
 }
 

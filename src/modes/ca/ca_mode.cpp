@@ -27,6 +27,7 @@ CaMode::CaMode(const ModeContext& context, StepHook hook)
       coordinator_(context_, participant_, log_, std::move(hook)) {
   using Params = PeerRoutes::Params;
   routes_.add("POST", "/2pc/propose", [this](const PeerRequest& r, const Params&) { return propose(r.body); });
+  routes_.add("POST", "/2pc/sync", [this](const PeerRequest& r, const Params&) { return sync_decided(r.body); });
   routes_.add("POST", "/2pc/forget", [this](const PeerRequest& r, const Params&) { return forget(r.body); });
   routes_.add("POST", "/2pc/commit/:id",
               [this](const PeerRequest&, const Params& p) { return decide(p[0], TxnState::committed); });
@@ -90,10 +91,19 @@ asio::awaitable<PeerReply> CaMode::forget(const std::string& body) {
   co_return json_reply(boost::json::object{{"forgotten", ids->size()}});
 }
 
+asio::awaitable<PeerReply> CaMode::sync_decided(const std::string& body) {
+  auto ids = parse_forget(body);
+  if (!ids) co_return error_reply(400, "bad_message", ids.error);
+  if (!co_await participant_.sync_decided(*ids))
+    co_return error_reply(409, "in_doubt", "Some of these transactions are in doubt here: keep their decisions");
+  co_return json_reply(boost::json::object{{"synced", ids->size()}});
+}
+
 asio::awaitable<PeerReply> CaMode::decide(const std::string& id, TxnState decision) {
   if (!is_valid_txn_id(id)) co_return bad_txn_id();
   auto outcome =
-      decision == TxnState::committed ? co_await participant_.commit(id) : co_await participant_.rollback(id);
+      decision == TxnState::committed ? co_await participant_.commit(id, Durability::ordered)
+                                      : co_await participant_.rollback(id, Durability::ordered);
   if (!outcome) co_return error_reply(404, "unknown_transaction", "Transaction " + id + " is not prepared here");
   if (*outcome != decision)
     co_return error_reply(409, "already_decided", "Transaction " + id + " is already " + state_name(*outcome));

@@ -36,6 +36,7 @@ class CaMode final : public Mode {
   // Peer routes (declared in the constructor).
   boost::asio::awaitable<PeerReply> propose(const std::string& body);
   boost::asio::awaitable<PeerReply> forget(const std::string& body);
+  boost::asio::awaitable<PeerReply> sync_decided(const std::string& body);
   boost::asio::awaitable<PeerReply> decide(const std::string& id, TxnState decision);
   boost::asio::awaitable<PeerReply> txn_state(const std::string& id);
 

@@ -142,18 +142,30 @@ void Coordinator::known_everywhere(const std::string& id) {
 }
 
 asio::awaitable<void> Coordinator::forget_decided() {
+  std::deque<std::string> again;  // not yet acknowledged by everyone: the next pass tries again
   while (!forgettable_.empty()) {  // everything queued, in messages of at most max_forget_ids
     std::vector<std::string> ids;
     while (!forgettable_.empty() && ids.size() < limits::max_forget_ids) {
       ids.push_back(std::move(forgettable_.front()));
       forgettable_.pop_front();
     }
+    // Participants wrote these decisions unsynced: nobody forgets before every one of them
+    // has synced its own (participant.hpp), or a crash there would leave it asking nodes
+    // that no longer remember a commit.
+    const auto others = context_.config.membership.others();
+    const PeerRequest sync{"POST", "/2pc/sync", forget_body(ids)};
+    auto synced = co_await call_all(context_.transport, others, sync, context_.config.rpc_timeout);
+    if (!std::all_of(synced.begin(), synced.end(), [](const PeerResult& r) { return r.answered_ok(); })) {
+      again.insert(again.end(), ids.begin(), ids.end());
+      continue;
+    }
     // Best effort: a peer that misses this only keeps some records too many.
-    const PeerRequest request{"POST", "/2pc/forget", forget_body(ids)};
-    co_await call_all(context_.transport, context_.config.membership.others(), request, context_.config.rpc_timeout);
+    const PeerRequest forget{"POST", "/2pc/forget", forget_body(ids)};
+    co_await call_all(context_.transport, others, forget, context_.config.rpc_timeout);
     co_await local_.forget(ids);
     forgotten_ += ids.size();
   }
+  forgettable_ = std::move(again);
 }
 
 asio::awaitable<void> Coordinator::recover(const std::vector<Txn>& in_doubt) {

@@ -93,14 +93,14 @@ asio::awaitable<VoteResult> Participant::record_prepared(std::string id) {
   co_return VoteResult{true, ""};
 }
 
-asio::awaitable<Decided> Participant::commit(const std::string& id) {
-  co_return co_await decide(id, TxnState::committed);
+asio::awaitable<Decided> Participant::commit(const std::string& id, Durability durability) {
+  co_return co_await decide(id, TxnState::committed, durability);
 }
-asio::awaitable<Decided> Participant::rollback(const std::string& id) {
-  co_return co_await decide(id, TxnState::aborted);
+asio::awaitable<Decided> Participant::rollback(const std::string& id, Durability durability) {
+  co_return co_await decide(id, TxnState::aborted, durability);
 }
 
-asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState decision) {
+asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState decision, Durability durability) {
   auto it = prepared_.find(id);
   if (it == prepared_.end()) {
     auto recorded = recorded_state(id);
@@ -118,7 +118,8 @@ asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState dec
   if (decision == TxnState::committed) batch.push_back({Keyspace::data, txn.key, txn.value});
   txn.value.reset();  // decided records keep no value
   batch.push_back({Keyspace::txn, txn.id, encode(txn)});
-  co_await context_.store.commit(std::move(batch));
+  if (txn.coordinator.empty()) durability = Durability::durable;  // hand-made: nobody else to ask
+  co_await context_.store.commit(std::move(batch), durability);
   prepared_.erase(id);
   locks_.unlock(txn.key, id);
   log_->info("txn {}: {} key '{}'", id, decision == TxnState::committed ? "COMMITTED" : "ROLLED BACK",
@@ -127,6 +128,15 @@ asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState dec
     return boost::json::object{{"id", id}, {"key", preview(txn.key)}, {"decision", state_name(decision)}};
   });
   co_return decision;
+}
+
+asio::awaitable<bool> Participant::sync_decided(const std::vector<std::string>& ids) {
+  for (const auto& id : ids)
+    if (prepared_.contains(id)) co_return false;  // a decision lost in a crash: still to be asked
+  // The write-ahead log is one stream: this synced write covers every decision before it.
+  Batch batch{{Keyspace::meta, "ca/synced", std::to_string(ids.size())}};
+  co_await context_.store.commit(std::move(batch));
+  co_return true;
 }
 
 asio::awaitable<void> Participant::forget(const std::vector<std::string>& ids) {

@@ -2,8 +2,16 @@
 //
 // Order of persistence (persist before you promise):
 //   prepare:  lock the key, write the prepared record (fsync), then vote yes.
-//   commit:   write the committed record and the value in one batch (fsync), then unlock.
-//   rollback: write the aborted record (fsync), then unlock.
+//   commit:   write the committed record and the value in one batch, then unlock.
+//   rollback: write the aborted record, then unlock.
+// A decision a coordinator sent is written without a sync of its own (Durability::ordered):
+// the coordinator logged it durably first, and this node's prepared record is durable, so a
+// machine crash that loses the write leaves the transaction in doubt here, and asking the
+// coordinator tells the decision again. Forgetting therefore takes two rounds: every
+// participant first syncs its decisions (sync_decided, refused while an id is in doubt
+// there), and only then are the records dropped anywhere: a node that dropped one would
+// answer a question about it with "presumed abort". A hand-made decision (bin/commit.sh:
+// no coordinator to ask) is synced.
 // A question about a transaction this node never saw records it aborted first, so a late
 // proposal for it votes no: that is what makes "unknown" a safe answer for cooperative
 // termination and presumed abort.
@@ -47,12 +55,17 @@ class Participant {
   // travel: lock_for() decides and locks at once (no I/O), record_prepared() makes it durable.
   VoteResult lock_for(Txn txn);
   boost::asio::awaitable<VoteResult> record_prepared(std::string id);
-  boost::asio::awaitable<Decided> commit(const std::string& id);
-  boost::asio::awaitable<Decided> rollback(const std::string& id);
+  // `durability`: ordered for a decision a coordinator sent (see above), durable for its own.
+  boost::asio::awaitable<Decided> commit(const std::string& id, Durability durability = Durability::durable);
+  boost::asio::awaitable<Decided> rollback(const std::string& id, Durability durability = Durability::durable);
   // The state, for a peer resolving its doubt; unknown ids are recorded aborted first.
   boost::asio::awaitable<TxnState> state_for_peer(const std::string& id);
 
-  // Drops the records of decided transactions every node knows (never a prepared one).
+  // Forgetting, round one: false if any of `ids` is in doubt here, else every decision
+  // written so far is synced (they can no longer be lost to a crash).
+  boost::asio::awaitable<bool> sync_decided(const std::vector<std::string>& ids);
+  // Round two: drops the records of decided transactions every node has synced (never a
+  // prepared one).
   boost::asio::awaitable<void> forget(const std::vector<std::string>& ids);
 
   // One pass over the transactions in doubt for at least `min_age`.
@@ -71,7 +84,8 @@ class Participant {
     bool deciding = false;  // a commit or rollback is being written
   };
   std::optional<TxnState> recorded_state(const std::string& id) const;
-  boost::asio::awaitable<Decided> decide(const std::string& id, TxnState decision);
+  boost::asio::awaitable<Decided> decide(const std::string& id, TxnState decision,
+                                         Durability durability = Durability::durable);
   boost::asio::awaitable<std::optional<TxnState>> ask_peers(const Txn& txn);
 
   const ModeContext& context_;
