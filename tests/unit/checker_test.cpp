@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "tools/check/linearizability.hpp"
+#include "tools/check/verdict.hpp"
 
 using namespace sysdist::check;
 
@@ -201,6 +202,26 @@ BOOST_AUTO_TEST_CASE(thousands_of_concurrent_operations_on_one_key_check_quickly
   BOOST_REQUIRE(!verdict.failures.empty());
   BOOST_TEST(verdict.failures[0].window.size() <= 10u);  // a small window, not the whole history
   BOOST_TEST(verdict.failures[0].window.back().invoke_ns <= late_read->complete_ns);  // it ends where it broke
+}
+
+// AP keeps the last writer by a clock of millisecond resolution: a write that began within
+// the millisecond after another completed may tie with it (then the node id decides), one
+// that began later must win.
+BOOST_AUTO_TEST_CASE(ap_lost_write_check_allows_a_tie_within_the_clocks_millisecond) {
+  Options options;
+  options.keys = 1;
+  const auto key = options.key(0);
+  auto history_with_second_write_at = [&](std::int64_t invoke_ns) {
+    Op first{1, 1, OpType::write, key, std::string("a")};
+    first.result = OpResult::ok, first.invoke_ns = 0, first.complete_ns = 10'000'000;
+    Op second{2, 1, OpType::write, key, std::string("b")};
+    second.result = OpResult::ok, second.invoke_ns = invoke_ns, second.complete_ns = invoke_ns + 2'000'000;
+    return std::vector<Op>{first, second};
+  };
+  Copies copies(5, std::map<std::string, std::string>{{key, "a"}});  // "a" won everywhere
+  auto kept = [&](std::int64_t invoke_ns) { return ap_checks(history_with_second_write_at(invoke_ns), copies, options)[1]; };
+  BOOST_TEST(kept(10'400'000).passed);   // 0.4 ms later: the same millisecond may tie
+  BOOST_TEST(!kept(11'500'000).passed);  // 1.5 ms later: "b" had to win
 }
 
 BOOST_AUTO_TEST_SUITE_END()
