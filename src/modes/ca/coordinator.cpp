@@ -34,9 +34,10 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   auto& metrics = context_.metrics;
 
   // Phase 1. The key is locked here first; our prepared record (also the coordinator's log
-  // entry) is written while the proposals travel. Deciding waits for both, so a COMMIT is
-  // only ever logged after our own record; a crash before it leaves participants asking a
-  // coordinator that knows nothing: presumed abort.
+  // entry) is written, unsynced, while the proposals travel. Deciding waits for both, so a
+  // COMMIT is only ever logged (synced, with our record before it) after our own record; a
+  // crash before it leaves participants asking a coordinator that knows nothing: presumed
+  // abort.
   auto own_vote = local_.lock_for(txn);
   if (!own_vote.yes) {
     metrics.count("sysdist_2pc_transactions_total", "outcome=\"conflict\"");
@@ -55,7 +56,7 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   const auto peers = membership.others();
   step("locked");
   auto executor = co_await asio::this_coro::executor;
-  auto record_own = asio::co_spawn(executor, local_.record_prepared(txn.id), asio::deferred);
+  auto record_own = asio::co_spawn(executor, local_.record_prepared(txn.id, Durability::ordered), asio::deferred);
   auto ask_peers = asio::co_spawn(
       executor, call_all(context_.transport, peers, request, context_.config.rpc_timeout, is_no), asio::deferred);
   auto phase_one = asio::experimental::make_parallel_group(std::move(record_own), std::move(ask_peers));

@@ -79,12 +79,12 @@ VoteResult Participant::lock_for(Txn txn) {
   return VoteResult{true, "", true};
 }
 
-asio::awaitable<VoteResult> Participant::record_prepared(std::string id) {
+asio::awaitable<VoteResult> Participant::record_prepared(std::string id, Durability durability) {
   auto it = prepared_.find(id);
   if (it == prepared_.end()) co_return VoteResult{false, "transaction " + id + " was aborted"};
   const Txn txn = it->second.txn;
   auto batch = record_batch(txn);
-  co_await context_.store.commit(std::move(batch));
+  co_await context_.store.commit(std::move(batch), durability);
   if (!prepared_.contains(id))  // rolled back while the record was being written
     co_return VoteResult{false, "transaction " + id + " was aborted"};
   log_->info("txn {}: prepared {}='{}' (coordinator {}), vote YES", id, preview(txn.key),

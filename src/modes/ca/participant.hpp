@@ -52,9 +52,12 @@ class Participant {
 
   boost::asio::awaitable<VoteResult> prepare(Txn txn);
   // prepare() in two steps, so a coordinator can write its own record while its proposals
-  // travel: lock_for() decides and locks at once (no I/O), record_prepared() makes it durable.
+  // travel: lock_for() decides and locks at once (no I/O), record_prepared() writes the
+  // record: durable for a participant's vote; a coordinator's own needs no sync (presumed
+  // abort: a coordinator that lost it knows nothing, which reads as aborted, and it had
+  // decided nothing yet), its decision's sync covers it.
   VoteResult lock_for(Txn txn);
-  boost::asio::awaitable<VoteResult> record_prepared(std::string id);
+  boost::asio::awaitable<VoteResult> record_prepared(std::string id, Durability durability = Durability::durable);
   // `durability`: ordered for a decision a coordinator sent (see above), durable for its own.
   boost::asio::awaitable<Decided> commit(const std::string& id, Durability durability = Durability::durable);
   boost::asio::awaitable<Decided> rollback(const std::string& id, Durability durability = Durability::durable);
