@@ -16,14 +16,13 @@ void MemoryStore::for_each(Keyspace space, const std::function<void(std::string_
 boost::asio::awaitable<void> MemoryStore::commit(Batch batch, Durability) {
   for (auto& m : batch) {
     auto& space = spaces_[static_cast<int>(m.space)];
-    if (m.value)
+    if (m.value) {
       space[m.key] = std::move(*m.value);
-    else if (!m.range_end.empty() && m.key < m.range_end)
-      space.erase(space.lower_bound(m.key), space.lower_bound(m.range_end));
-    else if (!m.range_end.empty())
-      continue;  // an empty range
-    else if (auto it = space.find(m.key); it != space.end())
+    } else if (!m.range_end.empty()) {
+      if (m.key < m.range_end) space.erase(space.lower_bound(m.key), space.lower_bound(m.range_end));
+    } else if (auto it = space.find(m.key); it != space.end()) {
       space.erase(it);
+    }
   }
   co_return;
 }
