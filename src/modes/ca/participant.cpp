@@ -173,6 +173,7 @@ asio::awaitable<void> Participant::resolve_in_doubt(std::chrono::milliseconds mi
       continue;
     }
     auto outcome = co_await ask_peers(txn);
+    if (!prepared_.contains(txn.id)) continue;  // decided while we asked: the answers are stale
     context_.emit("in_doubt", [&] {
       return boost::json::object{{"id", txn.id}, {"key", preview(txn.key)}, {"age_ms", age_ms(p.since)},
                                  {"learned", outcome ? state_name(*outcome) : "nothing yet"}};
@@ -207,6 +208,9 @@ asio::awaitable<std::optional<TxnState>> Participant::ask_peers(const Txn& txn) 
     if (answer.answered_ok()) co_return decision_in(answer);  // it knows, or is still deciding
     log_->info("txn {}: coordinator {} unreachable, asking the other participants", txn.id, txn.coordinator);
   }
+  // The decision may have come while the coordinator did not answer; once everyone has
+  // forgotten it, a question would only make the others record a presumed abort.
+  if (!prepared_.contains(txn.id)) co_return std::nullopt;
   auto decides = [&](const PeerResult& r) { return decision_in(r).has_value(); };
   auto answers = co_await call_all(context_.transport, others, question, context_.config.rpc_timeout, decides);
   for (const auto& answer : answers)
