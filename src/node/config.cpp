@@ -1,10 +1,10 @@
 #include "node/config.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <sstream>
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/program_options.hpp>
 
 namespace sysdist {
@@ -41,28 +41,42 @@ const std::map<std::string, std::string> environment_names = {
     {"SYSDIST_WRITE_QUORUM", "write-quorum"},
 };
 
-std::optional<Member> parse_member(const std::string& text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return std::nullopt;
-  try {
-    const auto port = std::stoul(text.substr(colon + 1));
-    if (port == 0 || port > 65535) return std::nullopt;
-    return Member{text.substr(0, colon), static_cast<unsigned short>(port)};
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 // Host names compare without case (DNS); addresses as written.
 bool same_member(const Member& a, const Member& b) {
-  return a.port == b.port && a.host.size() == b.host.size() &&
-         std::equal(a.host.begin(), a.host.end(), b.host.begin(),
-                    [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+  return a.port == b.port && boost::algorithm::iequals(a.host, b.host);
 }
 
 ParsedConfig fail(const std::string& message) { return {std::nullopt, 2, "sysdist: " + message}; }
 
 }  // namespace
+
+std::optional<Member> parse_member(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  auto host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    const auto port = std::stoul(text.substr(colon + 1));
+    if (port == 0 || port > 65535) return std::nullopt;
+    return Member{std::move(host), static_cast<unsigned short>(port)};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<std::vector<Member>> parse_members(const std::string& list, std::string* bad) {
+  std::vector<Member> members;
+  std::istringstream items(list);
+  for (std::string item; std::getline(items, item, ',');) {
+    auto member = parse_member(item);
+    if (!member) {
+      if (bad) *bad = item;
+      return std::nullopt;
+    }
+    members.push_back(std::move(*member));
+  }
+  return members;
+}
 
 ParsedConfig parse_config(int argc, const char* const* argv) {
   Config c;
@@ -146,12 +160,10 @@ ParsedConfig parse_config(int argc, const char* const* argv) {
     for (int x = 1; x <= 5; ++x)
       c.membership.members.push_back({"127.0.0." + std::to_string(x), static_cast<unsigned short>(3000 + x)});
   } else {
-    std::istringstream list(peers);
-    for (std::string item; std::getline(list, item, ',');) {
-      auto member = parse_member(item);
-      if (!member) return fail("bad --peers entry '" + item + "': expected host:port");
-      c.membership.members.push_back(*member);
-    }
+    std::string bad;
+    auto members = parse_members(peers, &bad);
+    if (!members) return fail("bad --peers entry '" + bad + "': expected host:port");
+    c.membership.members = std::move(*members);
   }
   // The node finds itself: by --advertise when given, else by port, and by host too when
   // --host names one (binding every interface says nothing about which member it is).

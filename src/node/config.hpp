@@ -6,10 +6,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/membership.hpp"
 
 namespace sysdist {
+
+// "host:port" (a name, an IPv4 address, or an IPv6 one in brackets, which are dropped).
+std::optional<Member> parse_member(const std::string& text);
+// "host:port,host:port,...": every entry, or nullopt naming the first bad one in `bad`.
+std::optional<std::vector<Member>> parse_members(const std::string& list, std::string* bad = nullptr);
 
 struct Config {
   std::string mode = "CA";  // CA, AP or CP (AC is accepted for CA)

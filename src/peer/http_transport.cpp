@@ -75,18 +75,16 @@ class HttpTransport final : public Transport {
                                        SocketClock::time_point deadline) {
     if (!stream) {
       // Resolved at every new connection: a restarted container or pod may have a new address.
-      tcp::resolver resolver(executor_);
       const auto& member = members_[peer];
-      auto [resolve_ec, found] = co_await resolver.async_resolve(member.host, std::to_string(member.port), use_tuple);
-      if (resolve_ec || found.empty()) {
+      auto [resolve_ec, to] = co_await resolve_endpoint(member.host, member.port);
+      if (resolve_ec) {
         if (!unresolved_[peer])  // told once, until it resolves again
           logger("peer")->warn("cannot resolve node {} ({}): {}; treated as unreachable, retrying", peer + 1,
                                member.host, resolve_ec.message());
         unresolved_[peer] = true;
-        co_return PeerResult{resolve_ec ? resolve_ec : asio::error::host_not_found, {}};
+        co_return PeerResult{resolve_ec, {}};
       }
       unresolved_[peer] = false;
-      const auto to = found.begin()->endpoint();
       stream = std::make_unique<beast::tcp_stream>(executor_);
       boost::system::error_code ec;
       stream->socket().open(to.protocol(), ec);

@@ -104,4 +104,20 @@ BOOST_AUTO_TEST_CASE(connection_budgets_leave_room_for_storage_and_peer_pools) {
   BOOST_TEST(connection_budgets(20000, 5).clients > 2000u);
 }
 
+// One parser for host:port lists: --peers here, --nodes of sysdist-check and sysdist-dash.
+BOOST_AUTO_TEST_CASE(host_port_lists_parse_names_addresses_and_bracketed_ipv6) {
+  auto members = parse_members("node1:3001,10.0.0.2:3002,[::1]:3003");
+  BOOST_REQUIRE(members.has_value());
+  BOOST_REQUIRE(members->size() == 3u);
+  BOOST_TEST((*members)[0].address() == "node1:3001");
+  BOOST_TEST((*members)[1].address() == "10.0.0.2:3002");
+  BOOST_TEST((*members)[2].host == "::1");
+  BOOST_TEST((*members)[2].port == 3003);
+  std::string bad;
+  BOOST_TEST(!parse_members("node1:3001,node2,node3:3003", &bad).has_value());
+  BOOST_TEST(bad == "node2");
+  BOOST_TEST(!parse_members("node1:0").has_value());
+  BOOST_TEST(!parse_members(":3001").has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

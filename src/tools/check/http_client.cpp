@@ -15,10 +15,8 @@ struct Connection::State {
   beast::flat_buffer buffer;
 
   asio::awaitable<boost::system::error_code> connect(std::chrono::milliseconds timeout) {
-    tcp::resolver resolver(executor);
-    auto [resolve_ec, found] = co_await resolver.async_resolve(host_of(node), std::to_string(port_of(node)), use_tuple);
-    if (resolve_ec || found.empty()) co_return resolve_ec ? resolve_ec : asio::error::host_not_found;
-    const auto to = found.begin()->endpoint();
+    auto [resolve_ec, to] = co_await resolve_endpoint(host_of(node), static_cast<unsigned short>(port_of(node)));
+    if (resolve_ec) co_return resolve_ec;
     stream = std::make_unique<beast::tcp_stream>(executor);
     boost::system::error_code ec;
     stream->socket().open(to.protocol());

@@ -14,12 +14,12 @@
 #include <iostream>
 #include <random>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <boost/program_options.hpp>
 
 #include "common/net.hpp"
+#include "node/config.hpp"
 #include "tools/check/http_client.hpp"
 #include "tools/check/nemesis.hpp"
 #include "tools/check/verdict.hpp"
@@ -160,19 +160,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!nodes.empty()) {  // five host:port entries, in node order
-    std::istringstream list(nodes);
-    int n = 0;
-    for (std::string item; std::getline(list, item, ',');) {
-      const auto colon = item.rfind(':');
-      const int port = colon == std::string::npos ? 0 : std::atoi(item.c_str() + colon + 1);
-      if (n == node_count || colon == 0 || port < 1 || port > 65535) n = node_count + 1;
-      if (n >= node_count) break;
-      cluster_nodes()[n++] = {item.substr(0, colon), port};
-    }
-    if (n != node_count) {
+    auto members = parse_members(nodes);
+    if (!members || members->size() != node_count) {
       std::cerr << "sysdist-check: --nodes wants five host:port entries\n";
       return 2;
     }
+    for (int n = 0; n < node_count; ++n) cluster_nodes()[n] = {(*members)[n].host, (*members)[n].port};
   }
   if (command == "verify") {
     if (file.empty()) {

@@ -7,7 +7,6 @@
 
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <boost/program_options.hpp>
 
@@ -15,6 +14,7 @@
 #include "common/metrics.hpp"
 #include "common/net.hpp"
 #include "http/server.hpp"
+#include "node/config.hpp"
 #include "tools/check/options.hpp"
 #include "tools/dash/actions.hpp"
 #include "tools/dash/dash_api.hpp"
@@ -86,26 +86,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (root_text.empty()) root_text = std::getenv("SYSDIST_ROOT") ? std::getenv("SYSDIST_ROOT") : ".";
-  std::vector<NodeAddress> nodes;
-  for (int n = 1; n <= node_count; ++n)
-    nodes.push_back({"127.0.0." + std::to_string(n), static_cast<unsigned short>(3000 + n)});
-  if (!nodes_text.empty()) {
-    std::istringstream list(nodes_text);
-    nodes.clear();
-    for (std::string item; std::getline(list, item, ',');) {
-      const auto address = parse_listen(item);
-      const auto colon = item.rfind(':');
-      if (colon == std::string::npos || colon == 0) break;
-      const int port = std::atoi(item.c_str() + colon + 1);
-      if (port < 1 || port > 65535) break;
-      nodes.push_back({address ? address->host : item.substr(0, colon), static_cast<unsigned short>(port)});
-    }
-    if (nodes.size() != node_count) {
+  if (!nodes_text.empty()) {  // else the loopback cluster, as sysdist-check knows it
+    auto members = parse_members(nodes_text);
+    if (!members || members->size() != node_count) {
       std::cerr << "sysdist-dash: --nodes wants five host:port entries\n";
       return 2;
     }
-    for (int n = 0; n < node_count; ++n) check::cluster_nodes()[n] = {nodes[n].host, nodes[n].port};
+    for (int n = 0; n < node_count; ++n) check::cluster_nodes()[n] = {(*members)[n].host, (*members)[n].port};
   }
+  std::vector<NodeAddress> nodes;
+  for (const auto& [host, port] : check::cluster_nodes()) nodes.push_back({host, static_cast<unsigned short>(port)});
   const std::filesystem::path root = std::filesystem::absolute(root_text);
   const std::filesystem::path run = run_text.empty() ? root / "run" : std::filesystem::absolute(run_text);
   export_secret(run);
