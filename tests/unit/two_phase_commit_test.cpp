@@ -147,6 +147,17 @@ BOOST_AUTO_TEST_CASE(transaction_records_stay_bounded_over_many_writes) {
   c.check_invariants();
 }
 
+BOOST_AUTO_TEST_CASE(a_hand_made_commit_is_synced_before_it_is_acknowledged) {
+  // bin/commit.sh's decision has no coordinator that could tell it again after a crash.
+  CaCluster c;
+  BOOST_TEST(c.peer(2, "POST", "/2pc/propose", proposal("t1", "city", "Lyon")).status == 200u);
+  BOOST_TEST(c.peer(2, "POST", "/2pc/commit/t1").status == 200u);
+  c.crash(2);  // loses whatever was not synced
+  c.restart(2);
+  BOOST_TEST(c.prepared(2) == 0u);
+  BOOST_TEST(c.value(2, "city").value_or("<none>") == "Lyon");
+}
+
 BOOST_AUTO_TEST_CASE(hand_made_proposal_aborts_after_the_in_doubt_timeout) {
   CaCluster c;
   BOOST_TEST(c.peer(1, "POST", "/2pc/propose", proposal("forgotten", "city", "Lyon")).status == 200u);
