@@ -83,6 +83,7 @@ function render() {
   if (state.clientResult) {
     const r = state.clientResult;
     result.textContent = r.status ? `${r.status} ${r.body || ''} (node ${r.node}, ${r.ms} ms)` : `no answer: ${r.error}`;
+    result.title = result.textContent; // the row shows its start
     result.dataset.status = String(r.status || 0);
   }
   const check = root.querySelector('#check-result');

@@ -84,7 +84,9 @@ function cardText(state, n) {
   let detail = '';
   if (mode === 'CP') {
     role = s.role ? s.role.toUpperCase() : '';
-    detail = s.commit_index !== undefined ? `commit ${s.commit_index} · applied ${s.applied_index}` : '';
+    // Applied lags commit only for a moment: say it only then (the card is narrow).
+    detail = s.commit_index === undefined ? ''
+      : s.applied_index === s.commit_index ? `commit ${s.commit_index}` : `commit ${s.commit_index} · applied ${s.applied_index}`;
   } else if (mode === 'CA') {
     role = 'participant';
     const locked = Number(s.locked_keys) || 0;
