@@ -12,7 +12,12 @@ asio::awaitable<bool> Condition::wait_until(std::function<bool()> done, Clock::t
   Timer wait(co_await asio::this_coro::executor);
   while (!done() && Clock::now() < deadline) {
     wait.expires_at(deadline);
-    auto waker = wakers_.insert(wakers_.end(), [&wait] { wait.cancel(); });
+    // Woken only once its predicate holds: a notify() that changes nothing for this waiter
+    // costs a call, not a timer cancel, a resumption and a re-arm (64 writes waiting on a
+    // Raft leader, each notified at every commit and apply, were ~8 % of its CPU).
+    auto waker = wakers_.insert(wakers_.end(), [&wait, &done] {
+      if (done()) wait.cancel();
+    });
     co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
     wakers_.erase(waker);
   }

@@ -24,7 +24,9 @@ asio::awaitable<void> QuorumRound::until_all(Clock::time_point deadline) {
 asio::awaitable<void> QuorumRound::wait_until(std::function<bool()> done,
                                               Clock::time_point deadline) {
   Timer timer(executor_, deadline);
-  auto me = wake_waiters_.insert(wake_waiters_.end(), [&timer] { timer.cancel(); });
+  auto me = wake_waiters_.insert(wake_waiters_.end(), [&timer, &done] {
+    if (done()) timer.cancel();  // a finished call that changes nothing for this waiter wakes nobody
+  });
   while (!done() && Clock::now() < deadline) {
     auto [ec] = co_await timer.async_wait(use_tuple);
     if (!ec) break;  // the deadline passed

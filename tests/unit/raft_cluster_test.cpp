@@ -11,6 +11,7 @@
 using namespace sysdist;
 using namespace std::chrono_literals;
 using test::CpCluster;
+namespace asio = boost::asio;
 
 BOOST_AUTO_TEST_SUITE(raft_cluster)
 
@@ -165,6 +166,41 @@ BOOST_AUTO_TEST_CASE(compacted_log_and_a_follower_that_catches_up_by_snapshot) {
   BOOST_TEST((c.put(lagging, "after", "restart").outcome == Outcome::applied));
   for (int k = 0; k < 100; k += 11)
     BOOST_TEST(c.get(lagging, "k" + std::to_string(k)).value.value_or("<none>") == "v" + std::to_string(k));
+}
+
+BOOST_AUTO_TEST_CASE(a_read_index_round_ends_at_a_majority_not_at_the_slowest_follower) {
+  CpCluster c;
+  const auto leader = *c.leader();
+  BOOST_TEST((c.put(leader, "city", "Rome").outcome == Outcome::applied));
+  // Two followers stop hearing the leader, and its calls to them give up only after a
+  // minute: a round that waited for every follower would hold the read that long.
+  c.configs[leader].rpc_timeout = std::chrono::seconds(60);
+  c.network.cut_one_way(leader, (leader + 1) % CpCluster::nodes);
+  c.network.cut_one_way(leader, (leader + 2) % CpCluster::nodes);
+  auto read = test::run(c.io, c.modes[leader]->get("city", false), std::chrono::seconds(10));
+  BOOST_TEST(read.value.value_or("<none>") == "Rome");
+}
+
+BOOST_AUTO_TEST_CASE(a_followers_concurrent_reads_share_its_calls_to_the_leader) {
+  CpCluster c;
+  const auto leader = *c.leader();
+  const auto follower = (leader + 1) % CpCluster::nodes;
+  BOOST_TEST((c.put(leader, "city", "Rome").outcome == Outcome::applied));
+  std::size_t asked = 0;  // read index requests the leader received
+  c.network.attach(leader, serve_batches([&asked, routes = peer_routes_of(*c.modes[leader])](
+                                             PeerRequest request) -> asio::awaitable<PeerReply> {
+    if (request.target == "/raft/read_index") ++asked;
+    co_return co_await routes(std::move(request));
+  }));
+  int answered = 0;
+  auto read = [&]() -> asio::awaitable<void> {
+    auto result = co_await c.modes[follower]->get("city", false);
+    if (result.value == std::optional<std::string>("Rome")) ++answered;
+  };
+  for (int i = 0; i < 20; ++i) asio::co_spawn(c.io, read(), asio::detached);
+  for (int waited = 0; answered < 20 && waited < 100; ++waited) test::settle(c.io, 20ms);
+  BOOST_TEST(answered == 20);
+  BOOST_TEST(asked <= 2u);  // the first read's call, then one for all that arrived meanwhile
 }
 
 // Randomized fault schedules (crashes of several nodes, partitions, loss, duplication,

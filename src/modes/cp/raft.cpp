@@ -52,6 +52,7 @@ void Raft::start(asio::any_io_executor executor) {
   executor_ = executor;
   asio::co_spawn(executor_, run_elections(), asio::bind_cancellation_slot(stop_signal_.slot(), log_failure("raft")));
   spawn(apply_loop(), "raft apply");
+  spawn(forward_reads_loop(), "raft forwarded reads");
 }
 
 void Raft::stop() {

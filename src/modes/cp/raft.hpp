@@ -157,6 +157,7 @@ class Raft {
     bool done = false, confirmed = false;
   };
   boost::asio::awaitable<void> confirm_reads_loop(std::uint64_t term);
+  boost::asio::awaitable<void> forward_reads_loop();  // a follower's batches, to the leader
   boost::asio::awaitable<bool> confirm_leadership(std::uint64_t term);
 
   // snapshot.cpp
@@ -197,7 +198,8 @@ class Raft {
   // decided when the index is applied (ours applied, or a cas that found another value, or
   // another entry took the index), unknown when a snapshot covered the index.
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::optional<Result>> proposals_;
-  std::shared_ptr<ReadBatch> next_read_batch_;
+  std::shared_ptr<ReadBatch> next_read_batch_;       // leader: the next heartbeat round's reads
+  std::shared_ptr<ReadBatch> next_forwarded_reads_;  // follower: the next call's to the leader
   std::uint64_t read_index_rounds_ = 0;  // confirmed or not, since the start (status)
   // A snapshot being received (its last index and the pairs so far), and one to install.
   std::uint64_t staged_index_ = 0;

@@ -1,24 +1,43 @@
 // Linearizable reads by ReadIndex (Raft thesis 6.4): the leader takes its commit index and
 // confirms it still leads with a heartbeat round to a majority; a follower asks the leader
 // for that index. Then the node serves the read once it has applied that far. Reads that
-// arrive while a round runs share the next one.
-#include <boost/asio/experimental/parallel_group.hpp>
-
+// arrive while a round (leader) or a call to the leader (follower) runs share the next one.
 #include "common/net.hpp"
 #include "modes/cp/raft.hpp"
+#include "peer/quorum_round.hpp"
 
 namespace sysdist::cp {
 
 asio::awaitable<std::optional<std::uint64_t>> Raft::read_index() {
-  if (role_ != Role::leader) {
-    if (!leader_) co_return std::nullopt;
-    PeerRequest request{"POST", "/raft/read_index", "{}"};
-    auto result = co_await context_.transport.call(*leader_, std::move(request), context_.config.rpc_timeout);
-    auto reply = result.answered_ok() ? parse_read_index_reply(result.reply.body) : std::nullopt;
-    if (!reply) co_return std::nullopt;
-    co_return reply->index;
+  if (role_ == Role::leader) co_return co_await on_read_index();
+  if (!leader_) co_return std::nullopt;
+  // A follower's reads share calls to the leader as the leader's share heartbeat rounds:
+  // one call at a time, each sent after every read of its batch arrived.
+  if (!next_forwarded_reads_) next_forwarded_reads_ = std::make_shared<ReadBatch>();
+  auto batch = next_forwarded_reads_;
+  changed_.notify();  // the forwarding loop takes it
+  std::function<bool()> answered = [&] { return batch->done; };
+  co_await wait_until(std::move(answered), Clock::now() + 2 * context_.config.rpc_timeout);
+  if (!batch->done || !batch->confirmed) co_return std::nullopt;
+  co_return batch->index;
+}
+
+asio::awaitable<void> Raft::forward_reads_loop() {
+  while (!stopped_) {
+    std::function<bool()> reads = [this] { return stopped_ || next_forwarded_reads_ != nullptr; };
+    co_await wait_until(std::move(reads), Clock::time_point::max());
+    if (stopped_) break;
+    auto batch = std::exchange(next_forwarded_reads_, nullptr);
+    if (role_ != Role::leader && leader_) {  // else the batch fails: its reads answer "no leader"
+      PeerRequest request{"POST", "/raft/read_index", "{}"};
+      auto result = co_await context_.transport.call(*leader_, std::move(request), context_.config.rpc_timeout);
+      auto reply = result.answered_ok() ? parse_read_index_reply(result.reply.body) : std::nullopt;
+      batch->confirmed = reply.has_value();
+      batch->index = reply ? reply->index : 0;
+    }
+    batch->done = true;
+    changed_.notify();
   }
-  co_return co_await on_read_index();
 }
 
 asio::awaitable<std::optional<std::uint64_t>> Raft::on_read_index() {
@@ -54,16 +73,18 @@ asio::awaitable<void> Raft::confirm_reads_loop(std::uint64_t term) {
 
 asio::awaitable<bool> Raft::confirm_leadership(std::uint64_t term) {
   if (!leading(term)) co_return false;
-  // A majority must answer a heartbeat of this term.
-  std::vector<decltype(asio::co_spawn(executor_, heartbeat(0, term), asio::deferred))> round;
-  for (auto peer : context_.config.membership.others())
-    round.push_back(asio::co_spawn(executor_, heartbeat(peer, term), asio::deferred));
-  auto group = asio::experimental::make_parallel_group(std::move(round));
-  auto [order, failures, answered] = co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-  std::size_t acks = 1;
-  for (std::size_t i = 0; i < answered.size(); ++i)
-    if (!failures[i] && answered[i]) ++acks;
-  co_return leading(term) && acks > context_.config.membership.size() / 2;
+  // A majority must answer a heartbeat of this term. The round ends as soon as one has: the
+  // slowest follower (a busy core, a slow disk) does not hold up every read of the batch.
+  const auto& membership = context_.config.membership;
+  auto round = std::make_shared<QuorumRound>(executor_, membership.size() / 2);  // + the leader itself
+  for (auto peer : membership.others()) {
+    round->call_started();
+    spawn([](Raft& raft, std::size_t peer, std::uint64_t term, std::shared_ptr<QuorumRound> round)
+              -> asio::awaitable<void> { round->call_finished(co_await raft.heartbeat(peer, term)); }(
+              *this, peer, term, round),
+          "raft read heartbeat");
+  }
+  co_await round->until_enough(Clock::now() + 2 * context_.config.rpc_timeout);
+  co_return leading(term) && round->enough();
 }
-
 }  // namespace sysdist::cp
