@@ -1,7 +1,7 @@
 // Condition: coroutines on one event loop wait until a predicate over shared state holds;
 // whoever changes that state calls notify() after changing it, and every waiter whose
-// predicate now holds resumes. Predicates are evaluated inside notify(): they only read. The waits of
-// long-lived loops (no deadline) end when their predicate says so (e.g. "stopped").
+// predicate now holds resumes. Predicates are evaluated inside notify(): they only read.
+// The waits of long-lived loops (no deadline) end when their predicate says so ("stopped").
 #pragma once
 #include <cstdint>
 #include <functional>
