@@ -93,9 +93,11 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   auto executor = co_await asio::this_coro::executor;
   Record record{std::move(value), replica_.clock().next(context_.wall_ms())};
   auto round = std::make_shared<WriteRound>(executor, context_.config.write_quorum, key, record, plan(key));
-  log_->info("PUT '{}'='{}' v{}.{}.{} -> replicas {} (W={})", preview(key),
-             preview(record.value.value_or("<tombstone>")), record.version.wall_ms, record.version.logical,
-             record.version.node, list(round->plan.targets), context_.config.write_quorum);
+  put_steps_.step([&] {
+    return fmt::format("PUT '{}'='{}' v{}.{}.{} -> replicas {} (W={})", preview(key),
+                       preview(record.value.value_or("<tombstone>")), record.version.wall_ms, record.version.logical,
+                       record.version.node, list(round->plan.targets), context_.config.write_quorum);
+  });
   context_.emit("put", [&] {
     return boost::json::object{{"key", preview(key)},
                                {"version", version_text(record.version)},
@@ -127,7 +129,7 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
                                {"status", round->quorum.enough() ? 201 : none ? 422 : 504}};
   });
   if (round->quorum.enough()) {
-    log_->info("PUT '{}': stored on {} -> 201", preview(key), list(round->stored_on));
+    put_answers_.step([&] { return fmt::format("PUT '{}': stored on {} -> 201", preview(key), list(round->stored_on)); });
     metrics.count("sysdist_ap_writes_total", "outcome=\"ok\"");
     co_return Result::ok();
   }

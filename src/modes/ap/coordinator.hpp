@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <spdlog/logger.h>
 
+#include "common/narrator.hpp"
 #include "modes/ap/read_tally.hpp"
 #include "modes/ap/replica.hpp"
 #include "peer/quorum_round.hpp"
@@ -59,6 +60,9 @@ class Coordinator {
   const Ring& ring_;
   Replica& replica_;
   std::shared_ptr<spdlog::logger> log_;
+  // One line per write at demo rates, a count per second under load.
+  Narrator put_steps_{log_, "PUT requests:"};
+  Narrator put_answers_{log_, "PUT answers:"};
   std::uint64_t read_repairs_ = 0;
 };
 

@@ -43,8 +43,10 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
     metrics.count("sysdist_2pc_transactions_total", "outcome=\"conflict\"");
     co_return Result::fail(Outcome::rejected, "conflict", own_vote.reason);
   }
-  log_->info("txn {}: PROPOSE {}='{}' to {} nodes", txn.id, preview(key), preview(value.value_or("<delete>")),
-             membership.size() - 1);
+  propose_steps_.step([&] {
+    return fmt::format("txn {}: PROPOSE {}='{}' to {} nodes", txn.id, preview(key),
+                       preview(value.value_or("<delete>")), membership.size() - 1);
+  });
   const auto began = Clock::now();
   context_.emit("txn", [&] {
     return boost::json::object{{"id", txn.id}, {"key", preview(key)}, {"phase", "propose"},
@@ -110,7 +112,7 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
   }
 
   // The decision is durable here, with the value, before any participant hears of it.
-  log_->info("txn {}: all {} voted yes -> COMMIT", txn.id, membership.size());
+  commit_steps_.step([&] { return fmt::format("txn {}: all {} voted yes -> COMMIT", txn.id, membership.size()); });
   auto decided = co_await local_.commit(txn.id);
   step("decided");
   if (decided != TxnState::committed) {  // rolled back by hand (bin/rollback.sh) meanwhile

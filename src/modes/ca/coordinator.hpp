@@ -18,6 +18,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <spdlog/logger.h>
 
+#include "common/narrator.hpp"
 #include "modes/ca/participant.hpp"
 
 namespace sysdist::ca {
@@ -51,6 +52,9 @@ class Coordinator {
   const ModeContext& context_;
   Participant& local_;
   std::shared_ptr<spdlog::logger> log_;
+  // One line per transaction step at demo rates, a count per second under load.
+  Narrator propose_steps_{log_, "transactions proposed:"};
+  Narrator commit_steps_{log_, "transactions committed:"};
   StepHook hook_;
   std::uint64_t sequence_ = 0;
   std::deque<std::string> forgettable_;  // decided and acknowledged by every node: to forget

@@ -69,7 +69,7 @@ VoteResult Participant::lock_for(Txn txn) {
   }
   if (!locks_.try_lock(txn.key, txn.id)) {
     auto holder = locks_.holder(txn.key).value_or("?");
-    log_->info("txn {}: vote NO, key '{}' is locked by txn {}", txn.id, preview(txn.key), holder);
+    vote_steps_.step([&] { return fmt::format("txn {}: vote NO, key '{}' is locked by txn {}", txn.id, preview(txn.key), holder); });
     emit_vote(txn.id, txn.key, false, "locked by " + holder);
     return VoteResult{false, "key '" + preview(txn.key) + "' is locked by transaction " + holder};
   }
@@ -87,8 +87,11 @@ asio::awaitable<VoteResult> Participant::record_prepared(std::string id, Durabil
   co_await context_.store.commit(std::move(batch), durability);
   if (!prepared_.contains(id))  // rolled back while the record was being written
     co_return VoteResult{false, "transaction " + id + " was aborted"};
-  log_->info("txn {}: prepared {}='{}' (coordinator {}), vote YES", id, preview(txn.key),
-             preview(txn.value.value_or("<delete>")), txn.coordinator.empty() ? "none: hand-made" : txn.coordinator);
+  vote_steps_.step([&] {
+    return fmt::format("txn {}: prepared {}='{}' (coordinator {}), vote YES", id, preview(txn.key),
+                       preview(txn.value.value_or("<delete>")),
+                       txn.coordinator.empty() ? "none: hand-made" : txn.coordinator);
+  });
   emit_vote(id, txn.key, true, "prepared");
   co_return VoteResult{true, ""};
 }
@@ -122,8 +125,10 @@ asio::awaitable<Decided> Participant::decide(const std::string& id, TxnState dec
   co_await context_.store.commit(std::move(batch), durability);
   prepared_.erase(id);
   locks_.unlock(txn.key, id);
-  log_->info("txn {}: {} key '{}'", id, decision == TxnState::committed ? "COMMITTED" : "ROLLED BACK",
-             preview(txn.key));
+  decision_steps_.step([&] {
+    return fmt::format("txn {}: {} key '{}'", id, decision == TxnState::committed ? "COMMITTED" : "ROLLED BACK",
+                       preview(txn.key));
+  });
   context_.emit("decided", [&] {
     return boost::json::object{{"id", id}, {"key", preview(txn.key)}, {"decision", state_name(decision)}};
   });
