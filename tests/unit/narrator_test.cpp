@@ -74,6 +74,12 @@ BOOST_AUTO_TEST_CASE(ap_and_ca_writes_under_load_are_summed_up_not_printed_one_b
     BOOST_TEST(console.lines_with("-> replicas") < writes / 2u, console.lines_with("-> replicas") << " PUT lines");
     BOOST_TEST(console.lines_with("-> 201") < writes / 2u);
     BOOST_TEST(console.lines_with("PUT requests:") >= 1u);  // what was held back is counted
+    const auto replicas = c.replicas_of("k0");
+    c.crash(replicas[0] != 0 ? replicas[0] : replicas[1]);  // k0's writes now go to a stand-in, which keeps hints
+    write_all(c);
+    BOOST_TEST(console.lines_with("keeping a hint") > 0u);
+    BOOST_TEST(console.lines_with("keeping a hint") < writes / 5u, console.lines_with("keeping a hint") << " hint lines");
+    BOOST_TEST(console.lines_with("stands in") < writes / 5u, console.lines_with("stands in") << " stand-in lines");
   }
   ConsoleTap console("ca");
   test::CaCluster c;

@@ -169,8 +169,10 @@ asio::awaitable<void> Coordinator::write_to(std::shared_ptr<WriteRound> round, s
     if (!round->plan.spares.empty()) {
       const auto spare = round->plan.spares.front();
       round->plan.spares.pop_front();
-      log_->info("PUT '{}': node {} failed, node {} stands in{}", preview(round->key), name(node), name(spare),
-                 owner ? " (hint for node " + name(*owner) + ")" : "");
+      stand_in_steps_.step([&] {
+        return fmt::format("PUT '{}': node {} failed, node {} stands in{}", preview(round->key), name(node),
+                           name(spare), owner ? " (hint for node " + name(*owner) + ")" : "");
+      });
       context_.emit("stand_in", [&] {
         return boost::json::object{{"key", preview(round->key)}, {"failed", node + 1}, {"spare", spare + 1},
                                    {"hint_for", owner ? boost::json::value(*owner + 1) : nullptr}};
@@ -250,8 +252,10 @@ asio::awaitable<void> Coordinator::repair_when_all_answered(std::shared_ptr<Read
     // A stand-in's copy goes away with its hint's handoff; repairing it would leave an
     // unhinted copy behind on a node that is no replica, never updated again.
     if (std::find(replicas.begin(), replicas.end(), stale) == replicas.end()) continue;
-    log_->info("read repair: node {} had an older copy of '{}', sending v{}.{}.{}", name(stale), preview(round->key),
-               newest->version.wall_ms, newest->version.logical, newest->version.node);
+    repair_steps_.step([&] {
+      return fmt::format("read repair: node {} had an older copy of '{}', sending v{}.{}.{}", name(stale),
+                         preview(round->key), newest->version.wall_ms, newest->version.logical, newest->version.node);
+    });
     context_.metrics.count("sysdist_ap_read_repairs_total", "");
     ++read_repairs_;
     context_.emit("repair", [&] {

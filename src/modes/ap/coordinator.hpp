@@ -63,6 +63,8 @@ class Coordinator {
   // One line per write at demo rates, a count per second under load.
   Narrator put_steps_{log_, "PUT requests:"};
   Narrator put_answers_{log_, "PUT answers:"};
+  Narrator stand_in_steps_{log_, "stand-ins for failed replicas:"};  // while a node is down
+  Narrator repair_steps_{log_, "read repairs:"};
   std::uint64_t read_repairs_ = 0;
 };
 

@@ -67,8 +67,10 @@ asio::awaitable<bool> Replica::merge(std::string key, Record record, std::option
   Batch batch{{Keyspace::data, key, encode(record)}};
   if (hint_for) {
     batch.push_back({Keyspace::hints, hint_key(context_.config.membership, *hint_for, key), encode(record)});
-    log_->info("stand-in for {}: keeping a hint for '{}'", context_.config.membership.members[*hint_for].address(),
-               preview(key));
+    hint_steps_.step([&] {
+      return fmt::format("stand-in for {}: keeping a hint for '{}'",
+                         context_.config.membership.members[*hint_for].address(), preview(key));
+    });
     context_.emit("hint", [&] { return boost::json::object{{"for", *hint_for + 1}, {"key", preview(key)}}; });
   }
   co_await context_.store.commit(std::move(batch));
@@ -137,8 +139,10 @@ std::vector<Hint> Replica::hints() const {
 }
 
 asio::awaitable<void> Replica::keep_hint(std::size_t target, std::string key, Record record) {
-  log_->info("no stand-in left: keeping a hint for {} for '{}' here",
-             context_.config.membership.members[target].address(), preview(key));
+  hint_steps_.step([&] {
+    return fmt::format("no stand-in left: keeping a hint for {} for '{}' here",
+                       context_.config.membership.members[target].address(), preview(key));
+  });
   Batch batch{{Keyspace::hints, hint_key(context_.config.membership, target, key), encode(record)}};
   co_await context_.store.commit(std::move(batch));
 }

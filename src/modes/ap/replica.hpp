@@ -66,6 +66,7 @@ class Replica {
   const Ring& ring_;
   std::shared_ptr<spdlog::logger> log_;
   Narrator stored_steps_{log_, "stored"};  // one line per stored copy at demo rates
+  Narrator hint_steps_{log_, "hints kept:"};  // while a replica is down
   HybridClock clock_;
   std::vector<MerkleLeaves> summaries_;           // per peer
   std::map<std::string, Version> being_written_;  // newest version queued per key
