@@ -78,7 +78,8 @@ BOOST_AUTO_TEST_CASE(ap_and_ca_writes_under_load_are_summed_up_not_printed_one_b
     c.crash(replicas[0] != 0 ? replicas[0] : replicas[1]);  // k0's writes now go to a stand-in, which keeps hints
     write_all(c);
     BOOST_TEST(console.lines_with("keeping a hint") > 0u);
-    BOOST_TEST(console.lines_with("keeping a hint") < writes / 5u, console.lines_with("keeping a hint") << " hint lines");
+    BOOST_TEST(console.lines_with("keeping a hint") < writes / 5u,
+               console.lines_with("keeping a hint") << " hint lines");
     BOOST_TEST(console.lines_with("stands in") < writes / 5u, console.lines_with("stands in") << " stand-in lines");
   }
   ConsoleTap console("ca");

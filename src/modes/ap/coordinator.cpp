@@ -129,7 +129,8 @@ asio::awaitable<Result> Coordinator::write(std::string key, std::optional<std::s
                                {"status", round->quorum.enough() ? 201 : none ? 422 : 504}};
   });
   if (round->quorum.enough()) {
-    put_answers_.step([&] { return fmt::format("PUT '{}': stored on {} -> 201", preview(key), list(round->stored_on)); });
+    put_answers_.step(
+        [&] { return fmt::format("PUT '{}': stored on {} -> 201", preview(key), list(round->stored_on)); });
     metrics.count("sysdist_ap_writes_total", "outcome=\"ok\"");
     co_return Result::ok();
   }

@@ -69,7 +69,9 @@ VoteResult Participant::lock_for(Txn txn) {
   }
   if (!locks_.try_lock(txn.key, txn.id)) {
     auto holder = locks_.holder(txn.key).value_or("?");
-    vote_steps_.step([&] { return fmt::format("txn {}: vote NO, key '{}' is locked by txn {}", txn.id, preview(txn.key), holder); });
+    vote_steps_.step([&] {
+      return fmt::format("txn {}: vote NO, key '{}' is locked by txn {}", txn.id, preview(txn.key), holder);
+    });
     emit_vote(txn.id, txn.key, false, "locked by " + holder);
     return VoteResult{false, "key '" + preview(txn.key) + "' is locked by transaction " + holder};
   }
