@@ -1,5 +1,5 @@
 // QuorumRound: the answer-at-K-then-keep-collecting shape of fan-out (AP writes and
-// reads). Each call reports into the round when it finishes; a caller waits until K calls
+// reads, CP's ReadIndex heartbeat rounds). Each call reports into the round when it finishes; a caller waits until K calls
 // succeeded, every call finished, or its deadline -- and a second waiter may keep waiting
 // for the stragglers (read repair, hints) after the client has its answer.
 // Owned through shared_ptr by every call of the round, so late calls never dangle.
@@ -7,13 +7,13 @@
 #pragma once
 #include <chrono>
 #include <functional>
-#include <list>
 #include <memory>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include "common/clock.hpp"
+#include "common/condition.hpp"
 
 namespace sysdist {
 
@@ -36,13 +36,11 @@ class QuorumRound {
   bool enough() const { return succeeded_ >= needed_; }
 
  private:
-  boost::asio::awaitable<void> wait_until(std::function<bool()> done, Clock::time_point deadline);
-
   boost::asio::any_io_executor executor_;
   std::size_t needed_;
   std::size_t pending_ = 0;
   std::size_t succeeded_ = 0;
-  std::list<std::function<void()>> wake_waiters_;
+  Condition finished_;  // a call finished
 };
 
 }  // namespace sysdist

@@ -158,6 +158,8 @@ class Raft {
   };
   boost::asio::awaitable<void> confirm_reads_loop(std::uint64_t term);
   boost::asio::awaitable<void> forward_reads_loop();  // a follower's batches, to the leader
+  // Joins the batch being gathered in `next` (starting one) and waits until its loop served it.
+  boost::asio::awaitable<std::optional<std::uint64_t>> join_read_batch(std::shared_ptr<ReadBatch>& next);
   boost::asio::awaitable<bool> confirm_leadership(std::uint64_t term);
 
   // snapshot.cpp

@@ -13,9 +13,13 @@ asio::awaitable<std::optional<std::uint64_t>> Raft::read_index() {
   if (!leader_) co_return std::nullopt;
   // A follower's reads share calls to the leader as the leader's share heartbeat rounds:
   // one call at a time, each sent after every read of its batch arrived.
-  if (!next_forwarded_reads_) next_forwarded_reads_ = std::make_shared<ReadBatch>();
-  auto batch = next_forwarded_reads_;
-  changed_.notify();  // the forwarding loop takes it
+  co_return co_await join_read_batch(next_forwarded_reads_);
+}
+
+asio::awaitable<std::optional<std::uint64_t>> Raft::join_read_batch(std::shared_ptr<ReadBatch>& next) {
+  if (!next) next = std::make_shared<ReadBatch>();
+  auto batch = next;
+  changed_.notify();  // the loop that serves these batches takes it
   std::function<bool()> answered = [&] { return batch->done; };
   co_await wait_until(std::move(answered), Clock::now() + 2 * context_.config.rpc_timeout);
   if (!batch->done || !batch->confirmed) co_return std::nullopt;
@@ -48,13 +52,9 @@ asio::awaitable<std::optional<std::uint64_t>> Raft::on_read_index() {
   co_await wait_until(std::move(settled), Clock::now() + context_.config.election_timeout_max);
   if (!leading(term) || log_entries_.term_at(commit_) != term) co_return std::nullopt;
   // Its index is taken and its heartbeats sent after every read of the batch arrived.
-  if (!next_read_batch_) next_read_batch_ = std::make_shared<ReadBatch>();
-  auto batch = next_read_batch_;
-  changed_.notify();  // the confirmation loop of this term takes it
-  std::function<bool()> answered = [&] { return batch->done; };
-  co_await wait_until(std::move(answered), Clock::now() + 2 * context_.config.rpc_timeout);
-  if (!batch->done || !batch->confirmed || !leading(term)) co_return std::nullopt;
-  co_return batch->index;
+  auto index = co_await join_read_batch(next_read_batch_);
+  if (!leading(term)) co_return std::nullopt;
+  co_return index;
 }
 
 asio::awaitable<void> Raft::confirm_reads_loop(std::uint64_t term) {
